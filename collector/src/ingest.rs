@@ -1,0 +1,121 @@
+//! Parsing and validating a `POST /v1/events` body (SPEC 3.5). Pure: no I/O.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde_json::Value;
+use survey_widget::core::event::{Event, EventKind, MAX_COMMENT_CHARS};
+
+/// An event that passed validation, with what the collector derives from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Valid {
+    /// The event as it will be stored: for a `response` the category is recomputed from the score
+    /// (the client's category is ignored), a blank comment becomes `None`; other events carry no
+    /// score, category or comment.
+    pub event: Event,
+    /// `at` as Unix milliseconds.
+    pub at_ms: i64,
+    /// The ISO week of `at` in UTC, like `2026-W47`.
+    pub week: String,
+}
+
+/// Why a body was refused: a message naming the field, and the event's index in an array body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejection {
+    /// What is wrong, starting with the field's name when one field is at fault.
+    pub message: String,
+    /// Position of the bad event when the body is an array.
+    pub index: Option<usize>,
+}
+
+/// Parses a body holding one event object or an array of them. All or nothing: the first bad
+/// event rejects the whole body.
+pub fn parse_body(body: &[u8]) -> Result<Vec<Valid>, Rejection> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Rejection { message: format!("malformed JSON: {e}"), index: None })?;
+    match value {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| validate(item).map_err(|message| Rejection { message, index: Some(i) }))
+            .collect(),
+        item => validate(item).map(|valid| vec![valid]).map_err(|message| Rejection { message, index: None }),
+    }
+}
+
+/// Checks one event; the error names the field at fault.
+fn validate(value: Value) -> Result<Valid, String> {
+    let mut event: Event = serde_path_to_error::deserialize(value).map_err(|e| e.to_string())?;
+    check_text("id", &event.id, 64, true)?;
+    check_text("survey_id", &event.survey_id, 128, true)?;
+    check_text("locale", &event.locale, 35, false)?;
+    check_text("page_url", &event.page_url, 2048, false)?;
+    check_text("widget_version", &event.widget_version, 64, false)?;
+    check_text("survey_version", &event.survey_version, 128, false)?;
+    if let Some(visitor_id) = &event.visitor_id {
+        check_text("visitor_id", visitor_id, 256, false)?;
+    }
+    let at = DateTime::parse_from_rfc3339(&event.at)
+        .map_err(|e| format!("at: {:?} is not an RFC 3339 date-time ({e})", event.at))?
+        .with_timezone(&Utc);
+
+    if event.event == EventKind::Response {
+        let score = event.score.ok_or("score: missing (required for a response)")?;
+        let (low, high) = event.kind.scale();
+        event.category = Some(
+            event.kind.categorize(score).ok_or_else(|| format!("score: {score} is off the {} scale {low}-{high}", event.kind))?,
+        );
+        event.comment = event.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
+        if let Some(comment) = &event.comment {
+            check_text("comment", comment, MAX_COMMENT_CHARS, false)?;
+        }
+    } else {
+        (event.score, event.category, event.comment) = (None, None, None);
+    }
+    let week = at.iso_week();
+    Ok(Valid { at_ms: at.timestamp_millis(), week: format!("{}-W{:02}", week.year(), week.week()), event })
+}
+
+/// Checks a text field's length in characters (and that it is not blank when `required`).
+fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<(), String> {
+    if required && value.trim().is_empty() {
+        return Err(format!("{field}: must not be empty"));
+    }
+    let chars = value.chars().count();
+    if chars > max_chars {
+        return Err(format!("{field}: {chars} characters, at most {max_chars} allowed"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use survey_widget::core::metric::Category;
+
+    fn response(score: u8, category: &str) -> Value {
+        json!({"id": "a", "event": "response", "survey_id": "s", "kind": "nps", "score": score,
+               "category": category, "comment": "  ", "visitor_id": null, "locale": "en",
+               "page_url": "https://example.com/", "at": "2026-11-23T23:30:00-02:00",
+               "widget_version": "0.1.0", "survey_version": "h", "extra": true})
+    }
+
+    #[test]
+    fn category_is_recomputed_and_week_is_utc() {
+        let body = serde_json::to_vec(&response(9, "detractor")).unwrap();
+        let valid = parse_body(&body).unwrap().remove(0);
+        assert_eq!(valid.event.category, Some(Category::Promoter));
+        assert_eq!(valid.event.comment, None);
+        // 23:30 at -02:00 is Tuesday 01:30 UTC, still ISO week 48.
+        assert_eq!(valid.week, "2026-W48");
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_index() {
+        let mut bad = response(9, "promoter");
+        bad["page_url"] = json!(42);
+        let body = serde_json::to_vec(&json!([response(1, "detractor"), bad])).unwrap();
+        let rejection = parse_body(&body).unwrap_err();
+        assert_eq!(rejection.index, Some(1));
+        assert!(rejection.message.starts_with("page_url:"), "{}", rejection.message);
+    }
+}

@@ -1,0 +1,117 @@
+//! A survey's report (`GET /v1/surveys/{id}/report`), computed with the core's [`Summary`].
+
+use crate::store::{CommentRow, Store, SurveyCounts};
+use serde::{Serialize, Serializer};
+use survey_widget::core::metric::{Category, Kind, Summary};
+
+/// Everything a report shows. Serializes to the public JSON shape.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The survey's id.
+    pub survey_id: String,
+    /// The kind of its latest response; every figure below counts only events of this kind.
+    pub kind: Kind,
+    /// Number of responses.
+    pub responses: u64,
+    /// Number of impressions.
+    pub shown: u64,
+    /// Number of dismissals.
+    pub dismissed: u64,
+    /// `responses / shown`, `None` when nothing was shown.
+    pub response_rate: Option<f64>,
+    /// NPS (-100..100), CES mean (1..7) or CSAT % satisfied; `None` with no responses.
+    pub score: Option<f64>,
+    /// Responses per category, every category of the kind, worst first.
+    #[serde(serialize_with = "as_map")]
+    pub categories: Vec<(Category, u64)>,
+    /// Responses per score, every score on the scale, lowest first.
+    pub distribution: Vec<ScoreCount>,
+    /// Responses and score per ISO week (weeks with responses only), oldest first.
+    pub trend: Vec<Week>,
+    /// The newest comments, newest first.
+    pub comments: Vec<CommentRow>,
+}
+
+/// One bar of the distribution.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScoreCount {
+    /// A score on the kind's scale.
+    pub score: u8,
+    /// Responses with that score.
+    pub count: u64,
+}
+
+/// One point of the weekly trend.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Week {
+    /// ISO week, like `2026-W47`.
+    pub week: String,
+    /// Responses that week.
+    pub responses: u64,
+    /// That week's score.
+    pub score: Option<f64>,
+}
+
+impl Report {
+    /// The report of `survey_id`, `None` when nothing was stored for it.
+    pub async fn load(store: &Store, survey_id: &str) -> Result<Option<Report>, sqlx::Error> {
+        let Some(counts) = store.survey(survey_id).await? else { return Ok(None) };
+        let by_week = store.scores_by_week(survey_id, counts.kind).await?;
+        let comments = store.comments(survey_id, counts.kind).await?;
+        Ok(Some(Report::build(counts, &by_week, comments)))
+    }
+
+    /// Assembles a report from stored counts (`by_week` is `(week, score, count)`, sorted by week).
+    fn build(counts: SurveyCounts, by_week: &[(String, u8, u64)], comments: Vec<CommentRow>) -> Report {
+        let kind = counts.kind;
+        let summary = Summary::from_counts(kind, by_week.iter().map(|(_, score, n)| (*score, *n)));
+        let trend = by_week
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|rows| {
+                let week = Summary::from_counts(kind, rows.iter().map(|(_, score, n)| (*score, *n)));
+                Week { week: rows[0].0.clone(), responses: week.responses, score: week.score }
+            })
+            .collect();
+        Report {
+            survey_id: counts.survey_id,
+            kind,
+            responses: summary.responses,
+            shown: counts.shown,
+            dismissed: counts.dismissed,
+            response_rate: rate(summary.responses, counts.shown),
+            score: summary.score,
+            categories: summary.categories,
+            distribution: summary.distribution.into_iter().map(|(score, count)| ScoreCount { score, count }).collect(),
+            trend,
+            comments,
+        }
+    }
+}
+
+/// `responses / shown`, `None` when nothing was shown.
+pub fn rate(responses: u64, shown: u64) -> Option<f64> {
+    (shown > 0).then(|| responses as f64 / shown as f64)
+}
+
+/// Serializes category counts as a JSON object in the kind's order (`{"detractor": 2, ...}`).
+fn as_map<S: Serializer>(categories: &[(Category, u64)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(categories.iter().map(|(category, n)| (category.key(), n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekly_trend_and_totals_come_from_the_same_counts() {
+        let counts = SurveyCounts { survey_id: "s".into(), kind: Kind::Nps, responses: 4, shown: 8, dismissed: 1 };
+        let by_week = [("2026-W47".to_string(), 10, 2), ("2026-W48".to_string(), 0, 1), ("2026-W48".to_string(), 9, 1)];
+        let report = Report::build(counts, &by_week, Vec::new());
+        assert_eq!(report.score, Some(50.0));
+        assert_eq!(report.response_rate, Some(0.5));
+        assert_eq!(report.trend.len(), 2);
+        assert_eq!(report.trend[1], Week { week: "2026-W48".into(), responses: 2, score: Some(0.0) });
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["categories"], serde_json::json!({"detractor": 1, "passive": 0, "promoter": 3}));
+    }
+}

@@ -1,0 +1,255 @@
+//! The event store: SQLite by default, PostgreSQL with the `postgres` feature, through `sqlx::Any`.
+//! Every query is portable SQL with `$N` placeholders (both drivers accept them).
+
+use crate::ingest::Valid;
+use serde::de::IntoDeserializer;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, FromRow};
+use survey_widget::core::event::EventKind;
+use survey_widget::core::metric::Kind;
+
+/// A handle on the database (cheap to clone; a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+}
+
+/// Counts of one survey, for the kind its report uses.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SurveyCounts {
+    /// The survey's id.
+    pub survey_id: String,
+    /// The kind of its latest response (of its latest event when it has no response).
+    pub kind: Kind,
+    /// Stored responses of that kind.
+    pub responses: u64,
+    /// Stored `shown` events of that kind.
+    pub shown: u64,
+    /// Stored `dismissed` events of that kind.
+    pub dismissed: u64,
+}
+
+/// One stored event, as `GET /v1/events` returns it.
+#[derive(Clone, Debug, Serialize, FromRow)]
+pub struct EventRow {
+    /// The event's id.
+    pub id: String,
+    /// `shown`, `response` or `dismissed`.
+    pub event: String,
+    /// The survey's id.
+    pub survey_id: String,
+    /// The survey's kind.
+    pub kind: String,
+    /// The score (responses only).
+    pub score: Option<i64>,
+    /// The category the collector computed from the score.
+    pub category: Option<String>,
+    /// The follow-up comment.
+    pub comment: Option<String>,
+    /// The visitor's id, if known.
+    pub visitor_id: Option<String>,
+    /// The survey's locale.
+    pub locale: String,
+    /// When it happened, as the widget sent it.
+    pub at: String,
+    /// When the collector (last) stored it.
+    pub received_at: String,
+}
+
+/// One comment, as the report lists it.
+#[derive(Clone, Debug, Serialize, FromRow)]
+pub struct CommentRow {
+    /// The response's id.
+    pub id: String,
+    /// The response's score.
+    pub score: i64,
+    /// The score's category.
+    pub category: String,
+    /// The comment text (untrusted).
+    pub comment: String,
+    /// When it was answered.
+    pub at: String,
+    /// The survey's locale.
+    pub locale: String,
+}
+
+/// Newest comments a report lists.
+pub const MAX_REPORT_COMMENTS: i64 = 500;
+
+/// A response replaces the stored response with the same id (a `null` comment keeps the stored
+/// one, so a late retry of the score-only post cannot erase the comment); any other repeat is
+/// ignored.
+const INSERT: &str = "INSERT INTO events (id, event, survey_id, kind, score, category, comment, \
+    visitor_id, locale, page_url, at, at_ms, week, widget_version, survey_version, received_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+    ON CONFLICT (id) DO UPDATE SET score = excluded.score, category = excluded.category, \
+    comment = COALESCE(excluded.comment, events.comment), visitor_id = excluded.visitor_id, \
+    locale = excluded.locale, page_url = excluded.page_url, at = excluded.at, \
+    at_ms = excluded.at_ms, week = excluded.week, widget_version = excluded.widget_version, \
+    survey_version = excluded.survey_version, received_at = excluded.received_at \
+    WHERE events.event = 'response' AND excluded.event = 'response' \
+    AND events.survey_id = excluded.survey_id";
+
+impl Store {
+    /// Connects to `url` (creating a SQLite file when the URL says `mode=rwc`) and migrates.
+    pub async fn connect(url: &str) -> Result<Store, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        // Through `Any`, every connection to `sqlite::memory:` opens its own empty database: keep
+        // exactly one, and never reap it (the database lives only while its connection is open).
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let pool = AnyPoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 8 })
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect(url)
+            .await?;
+        sqlx::migrate!().run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Stores `events` in one transaction, stamped with `received_at`.
+    pub async fn insert(&self, events: &[Valid], received_at: &str) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        for Valid { event: e, at_ms, week } in events {
+            sqlx::query(INSERT)
+                .bind(&e.id)
+                .bind(event_key(e.event))
+                .bind(&e.survey_id)
+                .bind(e.kind.key())
+                .bind(e.score.map(i64::from))
+                .bind(e.category.map(|c| c.key()))
+                .bind(e.comment.as_deref())
+                .bind(e.visitor_id.as_deref())
+                .bind(&e.locale)
+                .bind(&e.page_url)
+                .bind(&e.at)
+                .bind(*at_ms)
+                .bind(week)
+                .bind(&e.widget_version)
+                .bind(&e.survey_version)
+                .bind(received_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Counts of every survey, by survey id.
+    pub async fn surveys(&self) -> Result<Vec<SurveyCounts>, sqlx::Error> {
+        let rows = sqlx::query_as(
+            "SELECT survey_id, kind, event, COUNT(*), MAX(at_ms) FROM events \
+             GROUP BY survey_id, kind, event ORDER BY survey_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(survey_counts(rows))
+    }
+
+    /// Counts of one survey, `None` when nothing was stored for it.
+    pub async fn survey(&self, survey_id: &str) -> Result<Option<SurveyCounts>, sqlx::Error> {
+        let rows = sqlx::query_as(
+            "SELECT survey_id, kind, event, COUNT(*), MAX(at_ms) FROM events \
+             WHERE survey_id = $1 GROUP BY survey_id, kind, event",
+        )
+        .bind(survey_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(survey_counts(rows).pop())
+    }
+
+    /// Responses per ISO week and score: `(week, score, count)`, oldest week first.
+    pub async fn scores_by_week(&self, survey_id: &str, kind: Kind) -> Result<Vec<(String, u8, u64)>, sqlx::Error> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT week, score, COUNT(*) FROM events \
+             WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND score IS NOT NULL \
+             GROUP BY week, score ORDER BY week, score",
+        )
+        .bind(survey_id)
+        .bind(kind.key())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(week, score, n)| Some((week, u8::try_from(score).ok()?, count(n))))
+            .collect())
+    }
+
+    /// The newest comments (at most [`MAX_REPORT_COMMENTS`]), newest first.
+    pub async fn comments(&self, survey_id: &str, kind: Kind) -> Result<Vec<CommentRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, score, category, comment, at, locale FROM events \
+             WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND comment IS NOT NULL \
+             AND score IS NOT NULL AND category IS NOT NULL \
+             ORDER BY at_ms DESC, id LIMIT $3",
+        )
+        .bind(survey_id)
+        .bind(kind.key())
+        .bind(MAX_REPORT_COMMENTS)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Every stored event of a survey, oldest first.
+    pub async fn events(&self, survey_id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, event, survey_id, kind, score, category, comment, visitor_id, locale, at, \
+             received_at FROM events WHERE survey_id = $1 ORDER BY at_ms, id",
+        )
+        .bind(survey_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+}
+
+/// Folds `(survey_id, kind, event, count, latest at_ms)` rows, sorted by survey id, into counts
+/// per survey for the kind of its latest response (or of its latest event).
+fn survey_counts(rows: Vec<(String, String, String, i64, i64)>) -> Vec<SurveyCounts> {
+    let mut out = Vec::new();
+    let mut rest = rows.as_slice();
+    while let Some((first, _)) = rest.split_first() {
+        let len = rest.iter().take_while(|row| row.0 == first.0).count();
+        let (group, tail) = rest.split_at(len);
+        rest = tail;
+        let latest = |only_responses: bool| {
+            group
+                .iter()
+                .filter(|row| !only_responses || row.2 == "response")
+                .filter_map(|row| Some((row.4, parse_kind(&row.1)?)))
+                .max_by_key(|(at, _)| *at)
+                .map(|(_, kind)| kind)
+        };
+        let Some(kind) = latest(true).or_else(|| latest(false)) else { continue };
+        let total = |event: &str| {
+            group.iter().filter(|row| row.1 == kind.key() && row.2 == event).map(|row| count(row.3)).sum()
+        };
+        out.push(SurveyCounts {
+            survey_id: first.0.clone(),
+            kind,
+            responses: total("response"),
+            shown: total("shown"),
+            dismissed: total("dismissed"),
+        });
+    }
+    out
+}
+
+/// The wire key of an event kind.
+fn event_key(event: EventKind) -> &'static str {
+    match event {
+        EventKind::Shown => "shown",
+        EventKind::Response => "response",
+        EventKind::Dismissed => "dismissed",
+    }
+}
+
+/// The kind named by its wire key (`"nps"`), through the core's serde names.
+fn parse_kind(key: &str) -> Option<Kind> {
+    Kind::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(key)).ok()
+}
+
+/// A SQL count as `u64`.
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}

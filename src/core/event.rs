@@ -1,0 +1,176 @@
+//! The wire format: one JSON object per event, POSTed to the collector (SPEC 3.5).
+
+use crate::core::metric::{Category, Kind};
+use serde::{Deserialize, Serialize};
+
+/// The widget's version, sent with every event.
+pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Longest follow-up comment, in characters (SPEC 4).
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    /// The pop-up became visible (an impression, for the response rate).
+    Shown,
+    /// A score was chosen (comment `null`), or the comment was added (same `id`).
+    Response,
+    /// The visitor closed the pop-up without choosing a score.
+    Dismissed,
+}
+
+/// One event as sent to the collector. `id` is the idempotency key: a `response` with a known id
+/// replaces the earlier one (that is how the follow-up comment is added).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// UUID v4, unique per event (shared by a response and its comment update).
+    pub id: String,
+    /// `shown`, `response` or `dismissed`.
+    pub event: EventKind,
+    /// The survey's `id` from the config.
+    pub survey_id: String,
+    /// The survey's kind.
+    pub kind: Kind,
+    /// The chosen score (responses only).
+    pub score: Option<u8>,
+    /// The score's category (responses only).
+    pub category: Option<Category>,
+    /// The follow-up answer, at most [`MAX_COMMENT_CHARS`] characters.
+    pub comment: Option<String>,
+    /// The identity cookie's value (`None` for anonymous visitors).
+    pub visitor_id: Option<String>,
+    /// The locale the survey was shown in (`en`, `fi`, ...).
+    pub locale: String,
+    /// The page the survey was shown on.
+    pub page_url: String,
+    /// When it happened, RFC 3339 in UTC.
+    pub at: String,
+    /// The widget's version.
+    pub widget_version: String,
+    /// A hash of the survey's config, so changed wording can be told apart in reports.
+    pub survey_version: String,
+}
+
+/// What stays the same for every event of one survey display.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventContext {
+    /// The survey's `id`.
+    pub survey_id: String,
+    /// The survey's kind.
+    pub kind: Kind,
+    /// See [`Event::survey_version`].
+    pub survey_version: String,
+    /// See [`Event::visitor_id`].
+    pub visitor_id: Option<String>,
+    /// See [`Event::locale`].
+    pub locale: String,
+    /// See [`Event::page_url`].
+    pub page_url: String,
+}
+
+impl EventContext {
+    /// An event of this display. `score` is ignored unless it is on the kind's scale.
+    pub fn event(&self, id: String, event: EventKind, at: String) -> Event {
+        Event {
+            id,
+            event,
+            survey_id: self.survey_id.clone(),
+            kind: self.kind,
+            score: None,
+            category: None,
+            comment: None,
+            visitor_id: self.visitor_id.clone(),
+            locale: self.locale.clone(),
+            page_url: self.page_url.clone(),
+            at,
+            widget_version: WIDGET_VERSION.to_string(),
+            survey_version: self.survey_version.clone(),
+        }
+    }
+
+    /// A `response` event with its score and category, and the comment once there is one.
+    /// Returns `None` for a score off the kind's scale.
+    pub fn response(&self, id: String, score: u8, comment: Option<&str>, at: String) -> Option<Event> {
+        let category = self.kind.categorize(score)?;
+        Some(Event {
+            score: Some(score),
+            category: Some(category),
+            comment: comment.map(str::trim).filter(|c| !c.is_empty()).map(cap_comment),
+            ..self.event(id, EventKind::Response, at)
+        })
+    }
+}
+
+/// Trims a comment to [`MAX_COMMENT_CHARS`] characters.
+pub fn cap_comment(comment: &str) -> String {
+    comment.chars().take(MAX_COMMENT_CHARS).collect()
+}
+
+/// Formats 16 random bytes as a UUID v4 (sets the version and variant bits).
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> EventContext {
+        EventContext {
+            survey_id: "nps-main".into(),
+            kind: Kind::Nps,
+            survey_version: "abc".into(),
+            visitor_id: Some("v1".into()),
+            locale: "en".into(),
+            page_url: "https://example.com/app".into(),
+        }
+    }
+
+    #[test]
+    fn a_response_serializes_to_the_spec_wire_format() {
+        let event = context().response("id-1".into(), 9, None, "2026-11-23T10:00:00Z".into());
+        let json = serde_json::to_value(event.expect("9 is on the NPS scale")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "id": "id-1", "event": "response", "survey_id": "nps-main", "kind": "nps",
+                "score": 9, "category": "promoter", "comment": null, "visitor_id": "v1",
+                "locale": "en", "page_url": "https://example.com/app",
+                "at": "2026-11-23T10:00:00Z", "widget_version": WIDGET_VERSION,
+                "survey_version": "abc"
+            })
+        );
+    }
+
+    #[test]
+    fn comments_are_trimmed_capped_and_blank_ones_dropped() {
+        let ctx = context();
+        let long = "é".repeat(MAX_COMMENT_CHARS + 10);
+        let capped = ctx.response("i".into(), 3, Some(&long), "t".into()).unwrap();
+        assert_eq!(capped.comment.unwrap().chars().count(), MAX_COMMENT_CHARS);
+        let blank = ctx.response("i".into(), 3, Some("   "), "t".into()).unwrap();
+        assert_eq!(blank.comment, None);
+        assert_eq!(blank.category, Some(Category::Detractor));
+        assert!(ctx.response("i".into(), 11, None, "t".into()).is_none());
+    }
+
+    #[test]
+    fn uuid_v4_has_version_and_variant_bits() {
+        let id = uuid_v4([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    }
+}

@@ -1,0 +1,4 @@
+//! How a page starts the widget: the script tag and the JS API (`window.SurveyWidget`, defined
+//! by `loader/survey-widget.js`, which calls the functions exported here).
+
+pub mod boot;

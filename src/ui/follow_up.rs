@@ -1,0 +1,46 @@
+//! The optional open question asked after the score.
+
+use crate::core::event::MAX_COMMENT_CHARS;
+use leptos::prelude::*;
+
+/// A labelled textbox with a live character counter and a submit button.
+#[component]
+pub fn FollowUp(
+    /// The follow-up question (depends on the score's category, so it may change).
+    question: Signal<String>,
+    /// Placeholder of the textbox.
+    placeholder: String,
+    /// Submit button text.
+    submit: String,
+    /// Counter text for a number of characters left.
+    chars_left: Callback<usize, String>,
+    /// Called with the comment when the visitor submits (may be empty).
+    on_submit: Callback<String>,
+) -> impl IntoView {
+    let (comment, set_comment) = signal(String::new());
+    let remaining = move || MAX_COMMENT_CHARS.saturating_sub(comment.with(|c| c.chars().count()));
+    view! {
+        <form
+            class="sw-follow-up"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                on_submit.run(comment.get_untracked());
+            }
+        >
+            <label for="sw-comment" class="sw-follow-up-question">{question}</label>
+            <textarea
+                id="sw-comment"
+                rows="3"
+                maxlength=MAX_COMMENT_CHARS
+                placeholder=placeholder
+                aria-describedby="sw-counter"
+                prop:value=comment
+                on:input=move |ev| set_comment.set(event_target_value(&ev))
+            ></textarea>
+            <div class="sw-actions">
+                <span id="sw-counter" class="sw-counter">{move || chars_left.run(remaining())}</span>
+                <button type="submit" class="sw-submit">{submit}</button>
+            </div>
+        </form>
+    }
+}

@@ -21,9 +21,9 @@
 
   function load() {
     if (!loading) {
-      loading = import(new URL("survey-widget-app.js", base).href)
+      loading = import(new URL("app/survey-widget.js", base).href)
         .then(function (module) {
-          return module.default({ module_or_path: new URL("survey-widget-app_bg.wasm", base) }).then(function () {
+          return module.default({ module_or_path: new URL("app/survey-widget_bg.wasm", base) }).then(function () {
             wasm = module;
             var pending = queue;
             queue = [];

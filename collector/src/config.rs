@@ -21,7 +21,8 @@ pub struct Config {
     #[arg(long, env = "COLLECTOR_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
 
-    /// Origin allowed to post events from a browser (repeatable; `*` allows any origin).
+    /// Origin allowed to call `/v1` from a browser (repeatable or comma-separated; `*` allows
+    /// any origin).
     #[arg(long = "cors-origin", env = "COLLECTOR_CORS_ORIGINS", value_delimiter = ',', default_value = "*")]
     pub cors_origins: Vec<String>,
 }

@@ -196,7 +196,7 @@ fn distribution_chart(report: &Report) -> Markup {
 /// The weekly score as a line, on the kind's full score range.
 fn trend_chart(report: &Report) -> Markup {
     const H: f64 = 220.0;
-    const LEFT: f64 = 44.0;
+    const LEFT: f64 = 56.0;
     const RIGHT: f64 = 16.0;
     const TOP: f64 = 16.0;
     const BOTTOM: f64 = 28.0;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: native unit tests (core + collector), component tests in headless Chromium
+# (wasm-bindgen-test), then end-to-end tests of the built widget against the real collector.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+say "native tests: cargo test --workspace"
+cargo test --workspace --quiet
+
+say "component tests in headless Chromium: cargo test --target wasm32-unknown-unknown"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export WASM_BINDGEN_TEST_TIMEOUT=120
+cargo test --target wasm32-unknown-unknown -p survey-widget --quiet
+
+say "building the release widget (trunk) and the collector"
+trunk build --release
+cargo build -p survey-collector --quiet
+
+say "end-to-end tests in headless Chromium against the real collector"
+node --test --test-concurrency=1 e2e/

@@ -1,0 +1,150 @@
+//! Component tests in a real browser (wasm-bindgen-test, headless Chromium):
+//! `cargo test --target wasm32-unknown-unknown` (see scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
+use survey_widget::core::config::parse;
+use survey_widget::core::i18n::{SurveyTexts, EN};
+use survey_widget::ui::popup::SurveyPopup;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CONFIG: &str = r#"{"collector": "/v1/events", "company": "Acme", "surveys": [{"id": "nps", "kind": "nps",
+    "text": {"en": {"follow_up": {"detractor": "What should we fix first?", "promoter": "What do you love?"},
+                    "thank_you": {"detractor": "Thanks, we will improve.", "promoter": "Thanks, promoter!"},
+                    "link": {"promoter": {"label": "Review us", "url": "https://example.com/review"}}}}}]}"#;
+
+/// What the visitor did, as the callbacks saw it.
+#[derive(Default)]
+struct Recorded {
+    scores: Vec<u8>,
+    comments: Vec<String>,
+    closes: usize,
+}
+
+/// Mounts a pop-up into a fresh element and returns that element and the recorded callbacks.
+fn mount_popup() -> (HtmlElement, Arc<Mutex<Recorded>>) {
+    let parsed = parse(CONFIG).expect("test config parses");
+    let survey = &parsed.config.surveys[0];
+    let texts = Arc::new(SurveyTexts::resolve(&parsed.config, survey, &EN));
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let recorded = Arc::new(Mutex::new(Recorded::default()));
+    let (r1, r2, r3) = (recorded.clone(), recorded.clone(), recorded.clone());
+    let kind = survey.kind;
+    leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <SurveyPopup
+                kind=kind
+                texts=texts.clone()
+                on_score=Callback::new(move |s| r1.lock().unwrap().scores.push(s))
+                on_comment=Callback::new(move |c| r2.lock().unwrap().comments.push(c))
+                on_close=Callback::new(move |()| r3.lock().unwrap().closes += 1)
+            />
+        }
+    })
+    .forget();
+    (container, recorded)
+}
+
+fn find(container: &HtmlElement, selector: &str) -> Option<HtmlElement> {
+    container.query_selector(selector).unwrap().map(|e| e.unchecked_into())
+}
+
+fn text_of(container: &HtmlElement, selector: &str) -> String {
+    find(container, selector).and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+async fn choose(container: &HtmlElement, score: u8) {
+    let radio: HtmlInputElement = find(container, &format!("input[type=radio][value=\"{score}\"]"))
+        .expect("the score is a radio button")
+        .unchecked_into();
+    radio.click();
+    leptos::task::tick().await;
+}
+
+async fn submit_comment(container: &HtmlElement, comment: &str) {
+    let textarea: web_sys::HtmlTextAreaElement = find(container, "textarea").expect("follow-up textbox").unchecked_into();
+    textarea.set_value(comment);
+    textarea.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    leptos::task::tick().await;
+    find(container, "button[type=submit]").expect("submit button").click();
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_question_is_a_labelled_dialog_with_eleven_named_radios() {
+    let (container, _) = mount_popup();
+    leptos::task::tick().await;
+    let dialog = find(&container, "[role=dialog]").expect("a dialog");
+    assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("sw-question"));
+    assert_eq!(
+        text_of(&container, "#sw-question"),
+        "How likely is it that you would recommend Acme to a friend or colleague?"
+    );
+    let group = find(&container, "[role=radiogroup]").expect("a radio group");
+    assert_eq!(group.get_attribute("aria-labelledby").as_deref(), Some("sw-question"));
+    let radios = container.query_selector_all("input[type=radio]").unwrap();
+    assert_eq!(radios.length(), 11);
+    let first: HtmlElement = radios.item(0).unwrap().unchecked_into();
+    let last: HtmlElement = radios.item(10).unwrap().unchecked_into();
+    assert_eq!(first.get_attribute("aria-label").as_deref(), Some("0, Not at all likely"));
+    assert_eq!(last.get_attribute("aria-label").as_deref(), Some("10, Extremely likely"));
+    assert!(find(&container, "textarea").is_none(), "no follow-up before a score");
+    assert_eq!(find(&container, ".sw-close").and_then(|b| b.get_attribute("aria-label")).as_deref(), Some("Close survey"));
+}
+
+#[wasm_bindgen_test]
+async fn choosing_3_asks_the_detractor_follow_up() {
+    let (container, recorded) = mount_popup();
+    choose(&container, 3).await;
+    assert_eq!(text_of(&container, "label[for=sw-comment]"), "What should we fix first?");
+    assert_eq!(recorded.lock().unwrap().scores, vec![3]);
+    // Changing the mind changes the follow-up to the new category.
+    choose(&container, 10).await;
+    assert_eq!(text_of(&container, "label[for=sw-comment]"), "What do you love?");
+    assert_eq!(recorded.lock().unwrap().scores, vec![3, 10]);
+}
+
+#[wasm_bindgen_test]
+async fn choosing_9_and_submitting_thanks_a_promoter_with_the_review_link() {
+    let (container, recorded) = mount_popup();
+    choose(&container, 9).await;
+    submit_comment(&container, "Great tool").await;
+    assert_eq!(text_of(&container, "[role=status] .sw-thanks-text"), "Thanks, promoter!");
+    let link = find(&container, "[role=status] a").expect("review link");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.com/review"));
+    assert_eq!(link.text_content().as_deref(), Some("Review us"));
+    assert!(find(&container, "[role=radiogroup]").is_none(), "the question is answered");
+    assert_eq!(recorded.lock().unwrap().comments, vec!["Great tool".to_string()]);
+}
+
+#[wasm_bindgen_test]
+async fn hostile_text_is_rendered_as_text_and_the_counter_counts_down() {
+    let (container, _) = mount_popup();
+    choose(&container, 5).await;
+    let textarea: web_sys::HtmlTextAreaElement = find(&container, "textarea").unwrap().unchecked_into();
+    textarea.set_value("<img src=x onerror=alert(1)>");
+    textarea.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    leptos::task::tick().await;
+    assert_eq!(text_of(&container, ".sw-counter"), "1972 characters left");
+    assert!(container.query_selector("img").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn escape_and_the_close_button_close() {
+    let (container, recorded) = mount_popup();
+    leptos::task::tick().await;
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find(&container, "input[type=radio]").unwrap().dispatch_event(&escape).unwrap();
+    find(&container, ".sw-close").unwrap().click();
+    assert_eq!(recorded.lock().unwrap().closes, 2);
+}

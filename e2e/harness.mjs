@@ -53,6 +53,38 @@ export async function openPage(browser, url, { locale = "en-US" } = {}) {
   return { page, problems };
 }
 
+/**
+ * Opens a test page on the collector's origin whose script tag carries `config` (inline JSON),
+ * with `body` HTML, the identity cookie `visitor_id=<visitorId>` (unless null) and optional
+ * `data-attributes`. `context` reuses a browser context (tabs sharing localStorage).
+ */
+export async function openSurveyPage(browser, collectorUrl, {
+  config, body = "<main><h1>Test page</h1></main>", visitorId = "v-1", attributes, path = "/t/page",
+  context, locale = "en-US", initScript,
+} = {}) {
+  const ctx = context || await browser.newContext({ locale });
+  if (visitorId !== null) {
+    await ctx.addCookies([{ name: "visitor_id", value: visitorId, url: collectorUrl }]);
+  }
+  if (initScript) await ctx.addInitScript(initScript);
+  const attrs = attributes ? ` data-attributes='${JSON.stringify(attributes)}'` : "";
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+    <script async src="/survey-widget.js" data-config='${JSON.stringify(config)}'${attrs}></script>
+    </head><body>${body}</body></html>`;
+  await ctx.route(`${collectorUrl}/t/**`, (route) => route.fulfill({ contentType: "text/html", body: html }));
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
+  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  await page.goto(`${collectorUrl}${path}`);
+  return { page, problems, context: ctx };
+}
+
+/** A config with one survey `s` (kind nps) posting to the collector; `survey` overrides fields. */
+export function surveyConfig(survey = {}, extra = {}) {
+  return { collector: "/v1/events", company: "Acme", surveys: [{ id: "s", kind: "nps", ...survey }], ...extra };
+}
+
 /** GETs JSON from the collector. */
 export async function getJson(url) {
   const response = await fetch(url);

@@ -1,52 +1,42 @@
 /* survey-widget loader: the stable, un-hashed entry file of the widget (SPEC 3.1, 3.2).
  *
- *   <script async src=".../survey-widget.js" data-config="/surveys.json"></script>
+ *   <script async src=".../survey-widget.js" data-config="/surveys.json"
+ *           data-attributes='{"plan": "pro"}'></script>
  *
  * A classic script, so it runs under a strict CSP (script-src 'self' 'wasm-unsafe-eval').
- * It defines window.SurveyWidget at once, queues calls made before the WebAssembly module is
- * ready, then loads the module from beside itself and replays the queue. Every failure is one
- * console error; nothing is thrown into the host page. */
+ * It defines window.SurveyWidget at once; calls are queued in order and run once the
+ * WebAssembly module, loaded from beside this file, is ready. Every failure is one console
+ * error; nothing is thrown into the host page. */
 (function () {
   "use strict";
   var PREFIX = "[survey-widget] ";
   var script = document.currentScript;
   var base = new URL(".", (script && script.src) || location.href);
-  var queue = [];
   var wasm = null;
-  var loading = null;
+  var chain = null;
 
   function fail(what, error) {
-    console.error(PREFIX + what + (error ? ": " + (error && error.message ? error.message : error) : ""));
+    console.error(PREFIX + what + (error ? ": " + (error.message || error) : ""));
   }
 
-  function load() {
-    if (!loading) {
-      loading = import(new URL("app/survey-widget.js", base).href)
-        .then(function (module) {
-          return module.default({ module_or_path: new URL("app/survey-widget_bg.wasm", base) }).then(function () {
-            wasm = module;
-            var pending = queue;
-            queue = [];
-            pending.forEach(function (call) { run(call[0], call[1]); });
-          });
-        })
-        .catch(function (error) { fail("could not load the widget from " + base.href, error); });
-    }
-    return loading;
+  function loadWasm() {
+    return import(new URL("app/survey-widget.js", base).href).then(function (module) {
+      return module.default({ module_or_path: new URL("app/survey-widget_bg.wasm", base) }).then(function () {
+        wasm = module;
+        watchNavigation();
+      });
+    }).catch(function (error) { fail("could not load the widget from " + base.href, error); });
   }
 
-  function run(name, args) {
-    try {
-      wasm[name].apply(null, args);
-    } catch (error) {
-      fail(name + "() failed", error);
-    }
+  /* Runs `step` after every earlier call, once the module is loaded. */
+  function enqueue(step) {
+    chain = (chain || loadWasm()).then(function () {
+      if (wasm) return step();
+    }).catch(function (error) { fail("a call failed", error); });
   }
 
   function call(name, args) {
-    if (wasm) return run(name, args);
-    queue.push([name, args]);
-    load();
+    enqueue(function () { wasm[name].apply(null, args); });
   }
 
   /* The config's JSON text: from an object, from inline JSON, or fetched from a URL. */
@@ -60,28 +50,53 @@
     });
   }
 
-  var api = window.SurveyWidget && window.SurveyWidget.__queue ? window.SurveyWidget : {};
-  var early = api.__queue || [];
+  /* SPA support: every history change re-evaluates pages and criteria. */
+  function watchNavigation() {
+    var changed = function () { if (wasm) wasm.page_changed(); };
+    ["pushState", "replaceState"].forEach(function (name) {
+      var original = history[name];
+      history[name] = function () {
+        var result = original.apply(this, arguments);
+        try { changed(); } catch (error) { fail("navigation handling failed", error); }
+        return result;
+      };
+    });
+    window.addEventListener("popstate", changed);
+    window.addEventListener("hashchange", changed);
+  }
 
-  api.init = function (config) {
-    configText(config).then(
-      function (text) { call("start", [text]); },
-      function (error) { fail("could not load the config " + String(config), error); }
-    );
+  var existing = window.SurveyWidget;
+  if (existing && existing.version) return; /* loaded twice: keep the first */
+  var early = (existing && existing.__queue) || [];
+
+  var api = {
+    version: "0.1.0",
+    init: function (config) {
+      enqueue(function () {
+        return configText(config).then(
+          function (text) { wasm.start(text); },
+          function (error) { fail("could not load the config " + String(config), error); }
+        );
+      });
+    },
+    identify: function (attributes) { call("identify", [JSON.stringify(attributes || {})]); },
+    track: function (eventName) { call("track", [String(eventName)]); },
+    show: function (surveyId, options) { call("show", [String(surveyId), !!(options && options.force)]); },
+    reset: function () { call("reset", []); },
+    debug: function () { call("debug", []); }
   };
-  api.show = function (surveyId, options) {
-    call("show", [String(surveyId), !!(options && options.force)]);
-  };
-  api.version = "0.1.0";
-  delete api.__queue;
   window.SurveyWidget = api;
 
-  /* Calls made through a stub (window.SurveyWidget = {__queue: [[name, args], ...]}) before
-     this script ran. */
+  /* Calls made through a stub before this script ran:
+     window.SurveyWidget = {__queue: [["identify", [{plan: "pro"}]], ...]} */
   early.forEach(function (entry) {
     if (typeof api[entry[0]] === "function") api[entry[0]].apply(api, entry[1] || []);
   });
 
+  var attributes = script && script.getAttribute("data-attributes");
+  if (attributes) {
+    try { api.identify(JSON.parse(attributes)); } catch (error) { fail("data-attributes is not JSON", error); }
+  }
   var dataConfig = script && script.getAttribute("data-config");
   if (dataConfig) api.init(dataConfig);
 })();

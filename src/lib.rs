@@ -18,6 +18,6 @@ pub mod ui;
 #[cfg(feature = "web")]
 mod widget;
 
+pub use crate::core::config::{Config, Survey};
 #[cfg(feature = "web")]
 pub use widget::SurveyWidget;
-pub use crate::core::config::{Config, Survey};

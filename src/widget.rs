@@ -1,6 +1,6 @@
 //! The public Leptos component: one survey wired to the collector and to DOM events.
 
-use crate::browser::{page, transport};
+use crate::browser::{page, storage, transport};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::cookie_value;
 use crate::core::event::{Event, EventContext, EventKind};
@@ -32,7 +32,11 @@ pub fn SurveyWidget(
     #[prop(optional)]
     on_close: Option<Callback<()>>,
 ) -> impl IntoView {
-    let locale = negotiate(&config.locale, &page::browser_languages(), page::html_lang().as_deref());
+    let locale = negotiate(
+        &config.locale,
+        &page::browser_languages(),
+        page::html_lang().as_deref(),
+    );
     let texts = Arc::new(SurveyTexts::resolve(&config, &survey, locale));
     let context = Arc::new(EventContext {
         survey_id: survey.id.clone(),
@@ -45,24 +49,39 @@ pub fn SurveyWidget(
     let collector: Arc<str> = Arc::from(config.collector.as_str());
     let emit = move |dom_name: &'static str, event: Event| {
         page::dispatch(dom_name, &event_detail(&event));
+        let survey_id = event.survey_id.as_str();
+        storage::update(|state| match event.event {
+            EventKind::Shown => state.record_shown(survey_id),
+            EventKind::Response => state.record_response(survey_id, js_sys::Date::now()),
+            EventKind::Dismissed => state.record_dismissed(survey_id, js_sys::Date::now()),
+        });
         let collector = Arc::clone(&collector);
         leptos::task::spawn_local(async move {
             if let Err(error) = transport::send(&collector, &event).await {
-                page::log_error(&format!("event {} of survey \"{}\" not delivered: {error}", event.id, event.survey_id));
+                page::log_error(&format!(
+                    "event {} of survey \"{}\" not delivered: {error}",
+                    event.id, event.survey_id
+                ));
             }
         });
     };
-    emit("shown", context.event(page::new_id(), EventKind::Shown, page::now_rfc3339()));
+    emit(
+        "shown",
+        context.event(page::new_id(), EventKind::Shown, page::now_rfc3339()),
+    );
 
     // One id for the response: the comment update reuses it, so the collector replaces it.
     let response_id: Arc<str> = Arc::from(page::new_id());
     let (score, set_score) = signal(None::<u8>);
     let (open, set_open) = signal(true);
     let on_score = {
-        let (context, response_id, emit) = (Arc::clone(&context), Arc::clone(&response_id), emit.clone());
+        let (context, response_id, emit) =
+            (Arc::clone(&context), Arc::clone(&response_id), emit.clone());
         Callback::new(move |chosen: u8| {
             set_score.set(Some(chosen));
-            if let Some(event) = context.response(response_id.to_string(), chosen, None, page::now_rfc3339()) {
+            if let Some(event) =
+                context.response(response_id.to_string(), chosen, None, page::now_rfc3339())
+            {
                 emit("answered", event);
             }
         })
@@ -70,8 +89,15 @@ pub fn SurveyWidget(
     let on_comment = {
         let (context, emit) = (Arc::clone(&context), emit.clone());
         Callback::new(move |comment: String| {
-            let Some(chosen) = score.get_untracked() else { return };
-            let Some(event) = context.response(response_id.to_string(), chosen, Some(&comment), page::now_rfc3339()) else {
+            let Some(chosen) = score.get_untracked() else {
+                return;
+            };
+            let Some(event) = context.response(
+                response_id.to_string(),
+                chosen,
+                Some(&comment),
+                page::now_rfc3339(),
+            ) else {
                 return;
             };
             if event.comment.is_some() {
@@ -83,7 +109,10 @@ pub fn SurveyWidget(
     };
     let on_closed = Callback::new(move |()| {
         if score.get_untracked().is_none() {
-            emit("dismissed", context.event(page::new_id(), EventKind::Dismissed, page::now_rfc3339()));
+            emit(
+                "dismissed",
+                context.event(page::new_id(), EventKind::Dismissed, page::now_rfc3339()),
+            );
         }
         set_open.set(false);
         if let Some(callback) = on_close {

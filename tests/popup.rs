@@ -53,11 +53,16 @@ fn mount_popup() -> (HtmlElement, Arc<Mutex<Recorded>>) {
 }
 
 fn find(container: &HtmlElement, selector: &str) -> Option<HtmlElement> {
-    container.query_selector(selector).unwrap().map(|e| e.unchecked_into())
+    container
+        .query_selector(selector)
+        .unwrap()
+        .map(|e| e.unchecked_into())
 }
 
 fn text_of(container: &HtmlElement, selector: &str) -> String {
-    find(container, selector).and_then(|e| e.text_content()).unwrap_or_default()
+    find(container, selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
 }
 
 async fn choose(container: &HtmlElement, score: u8) {
@@ -69,11 +74,17 @@ async fn choose(container: &HtmlElement, score: u8) {
 }
 
 async fn submit_comment(container: &HtmlElement, comment: &str) {
-    let textarea: web_sys::HtmlTextAreaElement = find(container, "textarea").expect("follow-up textbox").unchecked_into();
+    let textarea: web_sys::HtmlTextAreaElement = find(container, "textarea")
+        .expect("follow-up textbox")
+        .unchecked_into();
     textarea.set_value(comment);
-    textarea.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    textarea
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
     leptos::task::tick().await;
-    find(container, "button[type=submit]").expect("submit button").click();
+    find(container, "button[type=submit]")
+        .expect("submit button")
+        .click();
     leptos::task::tick().await;
 }
 
@@ -82,32 +93,58 @@ async fn the_question_is_a_labelled_dialog_with_eleven_named_radios() {
     let (container, _) = mount_popup();
     leptos::task::tick().await;
     let dialog = find(&container, "[role=dialog]").expect("a dialog");
-    assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("sw-question"));
+    assert_eq!(
+        dialog.get_attribute("aria-labelledby").as_deref(),
+        Some("sw-question")
+    );
     assert_eq!(
         text_of(&container, "#sw-question"),
         "How likely is it that you would recommend Acme to a friend or colleague?"
     );
     let group = find(&container, "[role=radiogroup]").expect("a radio group");
-    assert_eq!(group.get_attribute("aria-labelledby").as_deref(), Some("sw-question"));
+    assert_eq!(
+        group.get_attribute("aria-labelledby").as_deref(),
+        Some("sw-question")
+    );
     let radios = container.query_selector_all("input[type=radio]").unwrap();
     assert_eq!(radios.length(), 11);
     let first: HtmlElement = radios.item(0).unwrap().unchecked_into();
     let last: HtmlElement = radios.item(10).unwrap().unchecked_into();
-    assert_eq!(first.get_attribute("aria-label").as_deref(), Some("0, Not at all likely"));
-    assert_eq!(last.get_attribute("aria-label").as_deref(), Some("10, Extremely likely"));
-    assert!(find(&container, "textarea").is_none(), "no follow-up before a score");
-    assert_eq!(find(&container, ".sw-close").and_then(|b| b.get_attribute("aria-label")).as_deref(), Some("Close survey"));
+    assert_eq!(
+        first.get_attribute("aria-label").as_deref(),
+        Some("0, Not at all likely")
+    );
+    assert_eq!(
+        last.get_attribute("aria-label").as_deref(),
+        Some("10, Extremely likely")
+    );
+    assert!(
+        find(&container, "textarea").is_none(),
+        "no follow-up before a score"
+    );
+    assert_eq!(
+        find(&container, ".sw-close")
+            .and_then(|b| b.get_attribute("aria-label"))
+            .as_deref(),
+        Some("Close survey")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn choosing_3_asks_the_detractor_follow_up() {
     let (container, recorded) = mount_popup();
     choose(&container, 3).await;
-    assert_eq!(text_of(&container, "label[for=sw-comment]"), "What should we fix first?");
+    assert_eq!(
+        text_of(&container, "label[for=sw-comment]"),
+        "What should we fix first?"
+    );
     assert_eq!(recorded.lock().unwrap().scores, vec![3]);
     // Changing the mind changes the follow-up to the new category.
     choose(&container, 10).await;
-    assert_eq!(text_of(&container, "label[for=sw-comment]"), "What do you love?");
+    assert_eq!(
+        text_of(&container, "label[for=sw-comment]"),
+        "What do you love?"
+    );
     assert_eq!(recorded.lock().unwrap().scores, vec![3, 10]);
 }
 
@@ -116,21 +153,36 @@ async fn choosing_9_and_submitting_thanks_a_promoter_with_the_review_link() {
     let (container, recorded) = mount_popup();
     choose(&container, 9).await;
     submit_comment(&container, "Great tool").await;
-    assert_eq!(text_of(&container, "[role=status] .sw-thanks-text"), "Thanks, promoter!");
+    assert_eq!(
+        text_of(&container, "[role=status] .sw-thanks-text"),
+        "Thanks, promoter!"
+    );
     let link = find(&container, "[role=status] a").expect("review link");
-    assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.com/review"));
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://example.com/review")
+    );
     assert_eq!(link.text_content().as_deref(), Some("Review us"));
-    assert!(find(&container, "[role=radiogroup]").is_none(), "the question is answered");
-    assert_eq!(recorded.lock().unwrap().comments, vec!["Great tool".to_string()]);
+    assert!(
+        find(&container, "[role=radiogroup]").is_none(),
+        "the question is answered"
+    );
+    assert_eq!(
+        recorded.lock().unwrap().comments,
+        vec!["Great tool".to_string()]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn hostile_text_is_rendered_as_text_and_the_counter_counts_down() {
     let (container, _) = mount_popup();
     choose(&container, 5).await;
-    let textarea: web_sys::HtmlTextAreaElement = find(&container, "textarea").unwrap().unchecked_into();
+    let textarea: web_sys::HtmlTextAreaElement =
+        find(&container, "textarea").unwrap().unchecked_into();
     textarea.set_value("<img src=x onerror=alert(1)>");
-    textarea.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    textarea
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
     leptos::task::tick().await;
     assert_eq!(text_of(&container, ".sw-counter"), "1972 characters left");
     assert!(container.query_selector("img").unwrap().is_none());
@@ -143,8 +195,12 @@ async fn escape_and_the_close_button_close() {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("Escape");
     init.set_bubbles(true);
-    let escape = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    find(&container, "input[type=radio]").unwrap().dispatch_event(&escape).unwrap();
+    let escape =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find(&container, "input[type=radio]")
+        .unwrap()
+        .dispatch_event(&escape)
+        .unwrap();
     find(&container, ".sw-close").unwrap().click();
     assert_eq!(recorded.lock().unwrap().closes, 2);
 }

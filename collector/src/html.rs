@@ -2,10 +2,12 @@
 //! No inline styles or scripts (they work under a strict CSP): everything visual is a class
 //! styled by `/report.css`. Maud escapes every interpolated string (comments are hostile input).
 
-use crate::api::ApiError;
+use crate::api::{survey_and_filter, ApiError};
+use crate::filter::{Filter, FilterQuery};
 use crate::report::{rate, Report};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::DateTime;
@@ -15,7 +17,10 @@ use survey_widget::core::metric::{Category, Kind};
 
 /// `GET /report.css`.
 pub async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("report.css"))
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("report.css"),
+    )
 }
 
 /// `GET /report`: every survey, linking to its report.
@@ -45,9 +50,14 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, ApiErr
     Ok(Html(page("Survey reports", body)))
 }
 
-/// `GET /report/{id}`: one survey's report.
-pub async fn survey(State(state): State<AppState>, Path(survey_id): Path<String>) -> Result<Response, ApiError> {
-    let Some(report) = Report::load(&state.store, &survey_id).await? else {
+/// `GET /report/{id}?from=&to=&category=&q=`: one survey's report, with a filter form.
+pub async fn survey(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<FilterQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let (survey_id, filter) = survey_and_filter(path, query)?;
+    let Some(report) = Report::load(&state.store, &survey_id, &filter).await? else {
         let body = html! {
             nav { a href="/report" { "← All surveys" } }
             h1 { "Unknown survey" }
@@ -55,7 +65,11 @@ pub async fn survey(State(state): State<AppState>, Path(survey_id): Path<String>
         };
         return Ok((StatusCode::NOT_FOUND, Html(page("Unknown survey", body))).into_response());
     };
-    Ok(Html(page(&format!("{} report", report.survey_id), report_body(&report))).into_response())
+    Ok(Html(page(
+        &format!("{} report", report.survey_id),
+        report_body(&report, &filter),
+    ))
+    .into_response())
 }
 
 /// The whole page around `body`.
@@ -75,14 +89,20 @@ fn page(title: &str, body: Markup) -> String {
     .into_string()
 }
 
-fn report_body(report: &Report) -> Markup {
+fn report_body(report: &Report, filter: &Filter) -> Markup {
     let kind = report.kind;
+    let csv_href = format!(
+        "/v1/surveys/{}/responses.csv{}",
+        encoded(&report.survey_id),
+        filter.query_string()
+    );
     html! {
         nav { a href="/report" { "← All surveys" } }
         header.top {
             h1 { (report.survey_id) }
             span.badge { (kind.key().to_uppercase()) }
         }
+        (filter_form(report, filter, &csv_href))
         section.hero {
             div.card.score {
                 div.label { (kind_name(kind)) }
@@ -100,12 +120,12 @@ fn report_body(report: &Report) -> Markup {
             h2 { "Categories" }
             (category_bar(kind, &report.categories, report.responses))
             ul.legend {
-                @for (category, n) in &report.categories {
+                @for ((category, n), (_, share)) in report.categories.iter().zip(&report.category_shares) {
                     li {
                         span class=(format!("swatch {}", tone(kind, *category))) {}
                         span.name { (category.key()) }
                         span.count { (n) }
-                        span.share { (percent(rate(*n, report.responses))) }
+                        span.share { (percent(*share)) }
                     }
                 }
             }
@@ -123,7 +143,7 @@ fn report_body(report: &Report) -> Markup {
         section.card {
             h2 { "Comments " span.muted { "(" (report.comments.len()) ")" } }
             @if report.comments.is_empty() {
-                p.empty { "No comments yet." }
+                p.empty { (if filter.category.is_some() || filter.q.is_some() { "No comments match." } else { "No comments yet." }) }
             }
             ol.comments {
                 @for c in &report.comments {
@@ -141,6 +161,32 @@ fn report_body(report: &Report) -> Markup {
     }
 }
 
+/// The filter form (a plain GET form: no script needed) and the CSV export link.
+fn filter_form(report: &Report, filter: &Filter, csv_href: &str) -> Markup {
+    let date = |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+    html! {
+        form.filter.card method="get" {
+            label { "From" input type="date" name="from" value=(date(filter.from)); }
+            label { "To" input type="date" name="to" value=(date(filter.to)); }
+            label {
+                "Comments"
+                select name="category" {
+                    option value="" { "all categories" }
+                    @for category in report.kind.categories() {
+                        option value=(category.key()) selected[filter.category.as_deref() == Some(category.key())] { (category.key()) }
+                    }
+                }
+            }
+            label { "Search comments" input type="search" name="q" value=(filter.q.as_deref().unwrap_or("")); }
+            div.actions {
+                button type="submit" { "Apply" }
+                a href=(report_href(&report.survey_id)) { "Reset" }
+                a href=(csv_href) download { "Export CSV" }
+            }
+        }
+    }
+}
+
 fn stat(label: &str, value: String) -> Markup {
     html! { div.card.stat { div.label { (label) } div.value { (value) } } }
 }
@@ -151,7 +197,11 @@ const W: f64 = 640.0;
 /// A horizontal bar split by category.
 fn category_bar(kind: Kind, categories: &[(Category, u64)], responses: u64) -> Markup {
     let segments = categories.iter().scan(0.0, |x, (category, n)| {
-        let width = if responses == 0 { 0.0 } else { W * *n as f64 / responses as f64 };
+        let width = if responses == 0 {
+            0.0
+        } else {
+            W * *n as f64 / responses as f64
+        };
         let start = *x;
         *x += width;
         Some((*category, *n, start, width))
@@ -172,7 +222,13 @@ fn category_bar(kind: Kind, categories: &[(Category, u64)], responses: u64) -> M
 fn distribution_chart(report: &Report) -> Markup {
     const H: f64 = 220.0;
     let slot = W / report.distribution.len().max(1) as f64;
-    let max = report.distribution.iter().map(|d| d.count).max().unwrap_or(0).max(1) as f64;
+    let max = report
+        .distribution
+        .iter()
+        .map(|d| d.count)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     html! {
         svg.chart viewBox=(format!("0 0 {W} {H}")) role="img" aria-label="Responses per score" {
             line.axis x1="0" y1=(H - 24.0) x2=(W) y2=(H - 24.0) {}
@@ -208,14 +264,22 @@ fn trend_chart(report: &Report) -> Markup {
     let y_of = |v: f64| TOP + (high - v) / (high - low) * (H - TOP - BOTTOM);
     let points: Vec<(f64, f64, &str, f64)> = {
         let n = report.trend.len();
-        let step = if n > 1 { (W - LEFT - RIGHT) / (n - 1) as f64 } else { 0.0 };
+        let step = if n > 1 {
+            (W - LEFT - RIGHT) / (n - 1) as f64
+        } else {
+            0.0
+        };
         report
             .trend
             .iter()
             .enumerate()
             .filter_map(|(i, week)| {
                 let score = week.score?;
-                let x = if n > 1 { LEFT + step * i as f64 } else { (W + LEFT - RIGHT) / 2.0 };
+                let x = if n > 1 {
+                    LEFT + step * i as f64
+                } else {
+                    (W + LEFT - RIGHT) / 2.0
+                };
                 Some((x, y_of(score), week.week.as_str(), score))
             })
             .collect()
@@ -253,7 +317,10 @@ fn tone(kind: Kind, category: Category) -> &'static str {
 
 /// [`tone`] of a stored category key.
 fn comment_tone(kind: Kind, key: &str) -> &'static str {
-    kind.categories().iter().find(|c| c.key() == key).map_or("middle", |c| tone(kind, *c))
+    kind.categories()
+        .iter()
+        .find(|c| c.key() == key)
+        .map_or("middle", |c| tone(kind, *c))
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -292,7 +359,12 @@ fn when(at: &str) -> String {
         .unwrap_or_else(|_| at.to_owned())
 }
 
-/// The link to a survey's report page, with the id percent-encoded.
+/// The link to a survey's report page.
 fn report_href(survey_id: &str) -> String {
-    format!("/report/{}", utf8_percent_encode(survey_id, NON_ALPHANUMERIC))
+    format!("/report/{}", encoded(survey_id))
+}
+
+/// `survey_id` percent-encoded for a path segment.
+fn encoded(survey_id: &str) -> String {
+    utf8_percent_encode(survey_id, NON_ALPHANUMERIC).to_string()
 }

@@ -29,15 +29,27 @@ pub struct Rejection {
 /// Parses a body holding one event object or an array of them. All or nothing: the first bad
 /// event rejects the whole body.
 pub fn parse_body(body: &[u8]) -> Result<Vec<Valid>, Rejection> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Rejection { message: format!("malformed JSON: {e}"), index: None })?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| Rejection {
+        message: format!("malformed JSON: {e}"),
+        index: None,
+    })?;
     match value {
         Value::Array(items) => items
             .into_iter()
             .enumerate()
-            .map(|(i, item)| validate(item).map_err(|message| Rejection { message, index: Some(i) }))
+            .map(|(i, item)| {
+                validate(item).map_err(|message| Rejection {
+                    message,
+                    index: Some(i),
+                })
+            })
             .collect(),
-        item => validate(item).map(|valid| vec![valid]).map_err(|message| Rejection { message, index: None }),
+        item => validate(item)
+            .map(|valid| vec![valid])
+            .map_err(|message| Rejection {
+                message,
+                index: None,
+            }),
     }
 }
 
@@ -58,12 +70,22 @@ fn validate(value: Value) -> Result<Valid, String> {
         .with_timezone(&Utc);
 
     if event.event == EventKind::Response {
-        let score = event.score.ok_or("score: missing (required for a response)")?;
+        let score = event
+            .score
+            .ok_or("score: missing (required for a response)")?;
         let (low, high) = event.kind.scale();
-        event.category = Some(
-            event.kind.categorize(score).ok_or_else(|| format!("score: {score} is off the {} scale {low}-{high}", event.kind))?,
-        );
-        event.comment = event.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
+        event.category = Some(event.kind.categorize(score).ok_or_else(|| {
+            format!(
+                "score: {score} is off the {} scale {low}-{high}",
+                event.kind
+            )
+        })?);
+        event.comment = event
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
         if let Some(comment) = &event.comment {
             check_text("comment", comment, MAX_COMMENT_CHARS, false)?;
         }
@@ -71,7 +93,11 @@ fn validate(value: Value) -> Result<Valid, String> {
         (event.score, event.category, event.comment) = (None, None, None);
     }
     let week = at.iso_week();
-    Ok(Valid { at_ms: at.timestamp_millis(), week: format!("{}-W{:02}", week.year(), week.week()), event })
+    Ok(Valid {
+        at_ms: at.timestamp_millis(),
+        week: format!("{}-W{:02}", week.year(), week.week()),
+        event,
+    })
 }
 
 /// Checks a text field's length in characters (and that it is not blank when `required`).
@@ -81,7 +107,9 @@ fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Res
     }
     let chars = value.chars().count();
     if chars > max_chars {
-        return Err(format!("{field}: {chars} characters, at most {max_chars} allowed"));
+        return Err(format!(
+            "{field}: {chars} characters, at most {max_chars} allowed"
+        ));
     }
     Ok(())
 }
@@ -116,6 +144,10 @@ mod tests {
         let body = serde_json::to_vec(&json!([response(1, "detractor"), bad])).unwrap();
         let rejection = parse_body(&body).unwrap_err();
         assert_eq!(rejection.index, Some(1));
-        assert!(rejection.message.starts_with("page_url:"), "{}", rejection.message);
+        assert!(
+            rejection.message.starts_with("page_url:"),
+            "{}",
+            rejection.message
+        );
     }
 }

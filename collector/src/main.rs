@@ -1,17 +1,25 @@
 //! `survey-collector`: see the library docs and `--help`.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use survey_collector::config::Config;
+use survey_collector::config::{Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+    let config = Config::parse();
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
-        .init();
-    match survey_collector::run(Config::parse()).await {
+        .with_ansi(std::io::stderr().is_terminal());
+    match config.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
+    match survey_collector::run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("survey-collector: error: {error:#}");

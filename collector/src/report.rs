@@ -1,5 +1,6 @@
 //! A survey's report (`GET /v1/surveys/{id}/report`), computed with the core's [`Summary`].
 
+use crate::filter::Filter;
 use crate::store::{CommentRow, Store, SurveyCounts};
 use serde::{Serialize, Serializer};
 use survey_widget::core::metric::{Category, Kind, Summary};
@@ -24,11 +25,14 @@ pub struct Report {
     /// Responses per category, every category of the kind, worst first.
     #[serde(serialize_with = "as_map")]
     pub categories: Vec<(Category, u64)>,
+    /// Share of the responses per category (0..1), in the same order; `null`s with no responses.
+    #[serde(serialize_with = "as_map")]
+    pub category_shares: Vec<(Category, Option<f64>)>,
     /// Responses per score, every score on the scale, lowest first.
     pub distribution: Vec<ScoreCount>,
     /// Responses and score per ISO week (weeks with responses only), oldest first.
     pub trend: Vec<Week>,
-    /// The newest comments, newest first.
+    /// The newest comments the filter selects, newest first.
     pub comments: Vec<CommentRow>,
 }
 
@@ -53,23 +57,39 @@ pub struct Week {
 }
 
 impl Report {
-    /// The report of `survey_id`, `None` when nothing was stored for it.
-    pub async fn load(store: &Store, survey_id: &str) -> Result<Option<Report>, sqlx::Error> {
-        let Some(counts) = store.survey(survey_id).await? else { return Ok(None) };
-        let by_week = store.scores_by_week(survey_id, counts.kind).await?;
-        let comments = store.comments(survey_id, counts.kind).await?;
+    /// The report of `survey_id` over the filter's dates (the comments as the filter selects
+    /// them), `None` when nothing was ever stored for it.
+    pub async fn load(
+        store: &Store,
+        survey_id: &str,
+        filter: &Filter,
+    ) -> Result<Option<Report>, sqlx::Error> {
+        let Some(counts) = store.survey(survey_id, filter).await? else {
+            return Ok(None);
+        };
+        let by_week = store.scores_by_week(survey_id, counts.kind, filter).await?;
+        let comments = store.comments(survey_id, counts.kind, filter).await?;
         Ok(Some(Report::build(counts, &by_week, comments)))
     }
 
     /// Assembles a report from stored counts (`by_week` is `(week, score, count)`, sorted by week).
-    fn build(counts: SurveyCounts, by_week: &[(String, u8, u64)], comments: Vec<CommentRow>) -> Report {
+    fn build(
+        counts: SurveyCounts,
+        by_week: &[(String, u8, u64)],
+        comments: Vec<CommentRow>,
+    ) -> Report {
         let kind = counts.kind;
         let summary = Summary::from_counts(kind, by_week.iter().map(|(_, score, n)| (*score, *n)));
         let trend = by_week
             .chunk_by(|a, b| a.0 == b.0)
             .map(|rows| {
-                let week = Summary::from_counts(kind, rows.iter().map(|(_, score, n)| (*score, *n)));
-                Week { week: rows[0].0.clone(), responses: week.responses, score: week.score }
+                let week =
+                    Summary::from_counts(kind, rows.iter().map(|(_, score, n)| (*score, *n)));
+                Week {
+                    week: rows[0].0.clone(),
+                    responses: week.responses,
+                    score: week.score,
+                }
             })
             .collect();
         Report {
@@ -80,21 +100,33 @@ impl Report {
             dismissed: counts.dismissed,
             response_rate: rate(summary.responses, counts.shown),
             score: summary.score,
+            category_shares: summary
+                .categories
+                .iter()
+                .map(|(c, n)| (*c, rate(*n, summary.responses)))
+                .collect(),
             categories: summary.categories,
-            distribution: summary.distribution.into_iter().map(|(score, count)| ScoreCount { score, count }).collect(),
+            distribution: summary
+                .distribution
+                .into_iter()
+                .map(|(score, count)| ScoreCount { score, count })
+                .collect(),
             trend,
             comments,
         }
     }
 }
 
-/// `responses / shown`, `None` when nothing was shown.
-pub fn rate(responses: u64, shown: u64) -> Option<f64> {
-    (shown > 0).then(|| responses as f64 / shown as f64)
+/// `part / whole` (`responses / shown`...), `None` when `whole` is 0.
+pub fn rate(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Serializes category counts as a JSON object in the kind's order (`{"detractor": 2, ...}`).
-fn as_map<S: Serializer>(categories: &[(Category, u64)], serializer: S) -> Result<S::Ok, S::Error> {
+/// Serializes per-category values as a JSON object in the kind's order (`{"detractor": 2, ...}`).
+fn as_map<S: Serializer, T: Serialize>(
+    categories: &[(Category, T)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.collect_map(categories.iter().map(|(category, n)| (category.key(), n)))
 }
 
@@ -104,14 +136,34 @@ mod tests {
 
     #[test]
     fn weekly_trend_and_totals_come_from_the_same_counts() {
-        let counts = SurveyCounts { survey_id: "s".into(), kind: Kind::Nps, responses: 4, shown: 8, dismissed: 1 };
-        let by_week = [("2026-W47".to_string(), 10, 2), ("2026-W48".to_string(), 0, 1), ("2026-W48".to_string(), 9, 1)];
+        let counts = SurveyCounts {
+            survey_id: "s".into(),
+            kind: Kind::Nps,
+            responses: 4,
+            shown: 8,
+            dismissed: 1,
+        };
+        let by_week = [
+            ("2026-W47".to_string(), 10, 2),
+            ("2026-W48".to_string(), 0, 1),
+            ("2026-W48".to_string(), 9, 1),
+        ];
         let report = Report::build(counts, &by_week, Vec::new());
         assert_eq!(report.score, Some(50.0));
         assert_eq!(report.response_rate, Some(0.5));
         assert_eq!(report.trend.len(), 2);
-        assert_eq!(report.trend[1], Week { week: "2026-W48".into(), responses: 2, score: Some(0.0) });
+        assert_eq!(
+            report.trend[1],
+            Week {
+                week: "2026-W48".into(),
+                responses: 2,
+                score: Some(0.0)
+            }
+        );
         let json = serde_json::to_value(&report).unwrap();
-        assert_eq!(json["categories"], serde_json::json!({"detractor": 1, "passive": 0, "promoter": 3}));
+        assert_eq!(
+            json["categories"],
+            serde_json::json!({"detractor": 1, "passive": 0, "promoter": 3})
+        );
     }
 }

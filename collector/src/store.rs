@@ -1,10 +1,11 @@
 //! The event store: SQLite by default, PostgreSQL with the `postgres` feature, through `sqlx::Any`.
 //! Every query is portable SQL with `$N` placeholders (both drivers accept them).
 
+use crate::filter::Filter;
 use crate::ingest::Valid;
 use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyPoolOptions;
+use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, FromRow};
 use survey_widget::core::event::EventKind;
 use survey_widget::core::metric::Kind;
@@ -30,7 +31,7 @@ pub struct SurveyCounts {
     pub dismissed: u64,
 }
 
-/// One stored event, as `GET /v1/events` returns it.
+/// One stored event, as `GET /v1/events` returns it and the CSV export lists it.
 #[derive(Clone, Debug, Serialize, FromRow)]
 pub struct EventRow {
     /// The event's id.
@@ -51,11 +52,35 @@ pub struct EventRow {
     pub visitor_id: Option<String>,
     /// The survey's locale.
     pub locale: String,
+    /// The page it happened on.
+    pub page_url: String,
     /// When it happened, as the widget sent it.
     pub at: String,
     /// When the collector (last) stored it.
     pub received_at: String,
+    /// The widget's version.
+    pub widget_version: String,
+    /// The hash of the survey's config.
+    pub survey_version: String,
 }
+
+/// The columns of [`EventRow`], in its order.
+pub const EVENT_COLUMNS: [&str; 14] = [
+    "id",
+    "event",
+    "survey_id",
+    "kind",
+    "score",
+    "category",
+    "comment",
+    "visitor_id",
+    "locale",
+    "page_url",
+    "at",
+    "received_at",
+    "widget_version",
+    "survey_version",
+];
 
 /// One comment, as the report lists it.
 #[derive(Clone, Debug, Serialize, FromRow)]
@@ -75,16 +100,18 @@ pub struct CommentRow {
 }
 
 /// Newest comments a report lists.
-pub const MAX_REPORT_COMMENTS: i64 = 500;
+pub const MAX_REPORT_COMMENTS: usize = 500;
 
 /// A response replaces the stored response with the same id (a `null` comment keeps the stored
 /// one, so a late retry of the score-only post cannot erase the comment); any other repeat is
 /// ignored.
 const INSERT: &str = "INSERT INTO events (id, event, survey_id, kind, score, category, comment, \
-    visitor_id, locale, page_url, at, at_ms, week, widget_version, survey_version, received_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+    visitor_id, locale, page_url, at, at_ms, week, widget_version, survey_version, received_at, \
+    comment_lower) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
     ON CONFLICT (id) DO UPDATE SET score = excluded.score, category = excluded.category, \
-    comment = COALESCE(excluded.comment, events.comment), visitor_id = excluded.visitor_id, \
+    comment = COALESCE(excluded.comment, events.comment), \
+    comment_lower = COALESCE(excluded.comment_lower, events.comment_lower), visitor_id = excluded.visitor_id, \
     locale = excluded.locale, page_url = excluded.page_url, at = excluded.at, \
     at_ms = excluded.at_ms, week = excluded.week, widget_version = excluded.widget_version, \
     survey_version = excluded.survey_version, received_at = excluded.received_at \
@@ -112,7 +139,12 @@ impl Store {
     /// Stores `events` in one transaction, stamped with `received_at`.
     pub async fn insert(&self, events: &[Valid], received_at: &str) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        for Valid { event: e, at_ms, week } in events {
+        for Valid {
+            event: e,
+            at_ms,
+            week,
+        } in events
+        {
             sqlx::query(INSERT)
                 .bind(&e.id)
                 .bind(event_key(e.event))
@@ -130,6 +162,7 @@ impl Store {
                 .bind(&e.widget_version)
                 .bind(&e.survey_version)
                 .bind(received_at)
+                .bind(e.comment.as_deref().map(str::to_lowercase))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -138,36 +171,57 @@ impl Store {
 
     /// Counts of every survey, by survey id.
     pub async fn surveys(&self) -> Result<Vec<SurveyCounts>, sqlx::Error> {
+        self.counts(None, &Filter::default()).await
+    }
+
+    /// Counts of one survey within the filter's dates, `None` when nothing was ever stored for it.
+    pub async fn survey(
+        &self,
+        survey_id: &str,
+        filter: &Filter,
+    ) -> Result<Option<SurveyCounts>, sqlx::Error> {
+        Ok(self.counts(Some(survey_id), filter).await?.pop())
+    }
+
+    /// Counts within the filter's dates of one survey or (`None`) of all; the kind of a survey
+    /// is that of its latest response of all time.
+    async fn counts(
+        &self,
+        survey_id: Option<&str>,
+        filter: &Filter,
+    ) -> Result<Vec<SurveyCounts>, sqlx::Error> {
+        let (start, end) = filter.range_ms();
         let rows = sqlx::query_as(
-            "SELECT survey_id, kind, event, COUNT(*), MAX(at_ms) FROM events \
+            "SELECT survey_id, kind, event, COUNT(CASE WHEN at_ms >= $2 AND at_ms < $3 THEN 1 END), \
+             MAX(at_ms) FROM events WHERE ($1 IS NULL OR survey_id = $1) \
              GROUP BY survey_id, kind, event ORDER BY survey_id",
         )
+        .bind(survey_id)
+        .bind(start)
+        .bind(end)
         .fetch_all(&self.pool)
         .await?;
         Ok(survey_counts(rows))
     }
 
-    /// Counts of one survey, `None` when nothing was stored for it.
-    pub async fn survey(&self, survey_id: &str) -> Result<Option<SurveyCounts>, sqlx::Error> {
-        let rows = sqlx::query_as(
-            "SELECT survey_id, kind, event, COUNT(*), MAX(at_ms) FROM events \
-             WHERE survey_id = $1 GROUP BY survey_id, kind, event",
-        )
-        .bind(survey_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(survey_counts(rows).pop())
-    }
-
     /// Responses per ISO week and score: `(week, score, count)`, oldest week first.
-    pub async fn scores_by_week(&self, survey_id: &str, kind: Kind) -> Result<Vec<(String, u8, u64)>, sqlx::Error> {
+    /// Only the filter's dates apply.
+    pub async fn scores_by_week(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+    ) -> Result<Vec<(String, u8, u64)>, sqlx::Error> {
+        let (start, end) = filter.range_ms();
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT week, score, COUNT(*) FROM events \
              WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND score IS NOT NULL \
-             GROUP BY week, score ORDER BY week, score",
+             AND at_ms >= $3 AND at_ms < $4 GROUP BY week, score ORDER BY week, score",
         )
         .bind(survey_id)
         .bind(kind.key())
+        .bind(start)
+        .bind(end)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -176,30 +230,81 @@ impl Store {
             .collect())
     }
 
-    /// The newest comments (at most [`MAX_REPORT_COMMENTS`]), newest first.
-    pub async fn comments(&self, survey_id: &str, kind: Kind) -> Result<Vec<CommentRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, score, category, comment, at, locale FROM events \
-             WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND comment IS NOT NULL \
-             AND score IS NOT NULL AND category IS NOT NULL \
-             ORDER BY at_ms DESC, id LIMIT $3",
+    /// The newest comments the filter selects (at most [`MAX_REPORT_COMMENTS`]), newest first.
+    pub async fn comments(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+    ) -> Result<Vec<CommentRow>, sqlx::Error> {
+        let tail =
+            format!("AND comment IS NOT NULL ORDER BY at_ms DESC, id LIMIT {MAX_REPORT_COMMENTS}");
+        self.responses(
+            "id, score, category, comment, at, locale",
+            survey_id,
+            kind,
+            filter,
+            &tail,
         )
-        .bind(survey_id)
-        .bind(kind.key())
-        .bind(MAX_REPORT_COMMENTS)
-        .fetch_all(&self.pool)
         .await
+    }
+
+    /// The responses the filter selects, oldest first.
+    pub async fn response_rows(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
+        self.responses(
+            &EVENT_COLUMNS.join(", "),
+            survey_id,
+            kind,
+            filter,
+            "ORDER BY at_ms, id",
+        )
+        .await
+    }
+
+    /// `columns` of the responses of `kind` that `filter` selects, then `tail` (ordering).
+    async fn responses<T>(
+        &self,
+        columns: &str,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+        tail: &str,
+    ) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let sql = format!(
+            "SELECT {columns} FROM events WHERE survey_id = $1 AND kind = $2 AND event = 'response' \
+             AND score IS NOT NULL AND category IS NOT NULL AND at_ms >= $3 AND at_ms < $4 \
+             AND ($5 IS NULL OR category = $5) AND ($6 IS NULL OR comment_lower LIKE $6 ESCAPE '\\') {tail}"
+        );
+        let (start, end) = filter.range_ms();
+        sqlx::query_as(&sql)
+            .bind(survey_id)
+            .bind(kind.key())
+            .bind(start)
+            .bind(end)
+            .bind(filter.category.as_deref())
+            .bind(filter.like_pattern())
+            .fetch_all(&self.pool)
+            .await
     }
 
     /// Every stored event of a survey, oldest first.
     pub async fn events(&self, survey_id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, event, survey_id, kind, score, category, comment, visitor_id, locale, at, \
-             received_at FROM events WHERE survey_id = $1 ORDER BY at_ms, id",
-        )
-        .bind(survey_id)
-        .fetch_all(&self.pool)
-        .await
+        let sql = format!(
+            "SELECT {} FROM events WHERE survey_id = $1 ORDER BY at_ms, id",
+            EVENT_COLUMNS.join(", ")
+        );
+        sqlx::query_as(&sql)
+            .bind(survey_id)
+            .fetch_all(&self.pool)
+            .await
     }
 }
 
@@ -220,9 +325,15 @@ fn survey_counts(rows: Vec<(String, String, String, i64, i64)>) -> Vec<SurveyCou
                 .max_by_key(|(at, _)| *at)
                 .map(|(_, kind)| kind)
         };
-        let Some(kind) = latest(true).or_else(|| latest(false)) else { continue };
+        let Some(kind) = latest(true).or_else(|| latest(false)) else {
+            continue;
+        };
         let total = |event: &str| {
-            group.iter().filter(|row| row.1 == kind.key() && row.2 == event).map(|row| count(row.3)).sum()
+            group
+                .iter()
+                .filter(|row| row.1 == kind.key() && row.2 == event)
+                .map(|row| count(row.3))
+                .sum()
         };
         out.push(SurveyCounts {
             survey_id: first.0.clone(),

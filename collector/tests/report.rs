@@ -1,21 +1,41 @@
-//! Reports (JSON and HTML), static files and health.
+//! Reports (JSON, HTML and CSV) on hand-computed data sets, filters, static files, health and
+//! the OpenAPI document. Tests of stored data run on SQLite and on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use axum::http::StatusCode;
 use common::*;
 use serde_json::{json, Value};
 
+on_both_databases!(
+    nps_report_matches_a_hand_computed_data_set,
+    the_published_nps_example_scores_50,
+    csat_report_is_the_share_satisfied,
+    trend_is_weekly_and_comments_are_newest_first,
+    the_report_uses_the_kind_of_the_latest_response,
+    an_unknown_survey_is_404,
+    a_date_range_selects_whole_utc_days,
+    comments_filter_by_category_and_search_ignoring_case,
+    csv_export_quotes_and_defuses_cells,
+);
+
 /// `responses` NPS scores and `shown` impressions for survey `s`, in one post.
 fn nps_data(scores: &[u8], shown: usize) -> Value {
-    let mut events: Vec<Value> = (0..shown).map(|i| event(&format!("shown-{i}"), "shown", "s", "nps", None, None)).collect();
-    events.extend(scores.iter().enumerate().map(|(i, s)| event(&format!("r-{i}"), "response", "s", "nps", Some(*s), None)));
+    let mut events: Vec<Value> = (0..shown)
+        .map(|i| event(&format!("shown-{i}"), "shown", "s", "nps", None, None))
+        .collect();
+    events.extend(
+        scores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| event(&format!("r-{i}"), "response", "s", "nps", Some(*s), None)),
+    );
     Value::Array(events)
 }
 
-#[tokio::test]
-async fn nps_report_matches_a_hand_computed_data_set() {
-    let app = collector().await;
+async fn nps_report_matches_a_hand_computed_data_set(db: Db) {
+    let app = db.collector().await;
     // 5 promoters, 3 passives, 2 detractors, 20 shown: NPS 50% - 20% = 30, response rate 0.5.
     post_ok(&app, nps_data(&[10, 9, 9, 10, 9, 7, 8, 8, 0, 6], 20)).await;
     post_ok(&app, event("d-1", "dismissed", "s", "nps", None, None)).await;
@@ -28,36 +48,83 @@ async fn nps_report_matches_a_hand_computed_data_set() {
     assert_eq!(report["dismissed"], 1);
     assert_eq!(report["response_rate"], 0.5);
     assert_eq!(report["score"], 30.0);
-    assert_eq!(report["categories"], json!({"detractor": 2, "passive": 3, "promoter": 5}));
+    assert_eq!(
+        report["categories"],
+        json!({"detractor": 2, "passive": 3, "promoter": 5})
+    );
+    assert_eq!(
+        report["category_shares"],
+        json!({"detractor": 0.2, "passive": 0.3, "promoter": 0.5})
+    );
     let distribution = report["distribution"].as_array().unwrap();
     assert_eq!(distribution.len(), 11);
     assert_eq!(distribution[9], json!({"score": 9, "count": 3}));
     assert_eq!(distribution[1], json!({"score": 1, "count": 0}));
-    assert_eq!(report["trend"], json!([{"week": "2026-W48", "responses": 10, "score": 30.0}]));
+    assert_eq!(
+        report["trend"],
+        json!([{"week": "2026-W48", "responses": 10, "score": 30.0}])
+    );
     assert_eq!(report["comments"], json!([]));
 }
 
-#[tokio::test]
-async fn csat_report_is_the_share_satisfied() {
-    let app = collector().await;
+async fn csat_report_is_the_share_satisfied(db: Db) {
+    let app = db.collector().await;
     let events: Vec<Value> = (0..100)
-        .map(|i| event(&format!("c{i}"), "response", "shop", "csat", Some(if i < 80 { 4 + (i % 2) as u8 } else { 2 }), None))
+        .map(|i| {
+            event(
+                &format!("c{i}"),
+                "response",
+                "shop",
+                "csat",
+                Some(if i < 80 { 4 + (i % 2) as u8 } else { 2 }),
+                None,
+            )
+        })
         .collect();
     post_ok(&app, Value::Array(events)).await;
     let (_, report) = get_json(&app, "/v1/surveys/shop/report").await;
     assert_eq!(report["score"], 80.0);
     assert_eq!(report["response_rate"], Value::Null);
-    assert_eq!(report["categories"], json!({"unsatisfied": 20, "neutral": 0, "satisfied": 80}));
+    assert_eq!(
+        report["categories"],
+        json!({"unsatisfied": 20, "neutral": 0, "satisfied": 80})
+    );
 }
 
-#[tokio::test]
-async fn trend_is_weekly_and_comments_are_newest_first() {
-    let app = collector().await;
-    post_ok(&app, json!([
-        event_at("a", "response", "e", "ces", Some(7), Some("older"), "2026-11-16T09:00:00Z"),
-        event_at("b", "response", "e", "ces", Some(3), Some("newest"), "2026-11-24T09:00:00+01:00"),
-        event_at("c", "response", "e", "ces", Some(5), None, "2026-11-23T12:00:00Z"),
-    ]))
+async fn trend_is_weekly_and_comments_are_newest_first(db: Db) {
+    let app = db.collector().await;
+    post_ok(
+        &app,
+        json!([
+            event_at(
+                "a",
+                "response",
+                "e",
+                "ces",
+                Some(7),
+                Some("older"),
+                "2026-11-16T09:00:00Z"
+            ),
+            event_at(
+                "b",
+                "response",
+                "e",
+                "ces",
+                Some(3),
+                Some("newest"),
+                "2026-11-24T09:00:00+01:00"
+            ),
+            event_at(
+                "c",
+                "response",
+                "e",
+                "ces",
+                Some(5),
+                None,
+                "2026-11-23T12:00:00Z"
+            ),
+        ]),
+    )
     .await;
     let (_, report) = get_json(&app, "/v1/surveys/e/report").await;
     assert_eq!(report["score"], 5.0);
@@ -65,33 +132,379 @@ async fn trend_is_weekly_and_comments_are_newest_first() {
         report["trend"],
         json!([{"week": "2026-W47", "responses": 1, "score": 7.0}, {"week": "2026-W48", "responses": 2, "score": 4.0}])
     );
-    let comments: Vec<&str> = report["comments"].as_array().unwrap().iter().map(|c| c["comment"].as_str().unwrap()).collect();
+    let comments: Vec<&str> = report["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["comment"].as_str().unwrap())
+        .collect();
     assert_eq!(comments, ["newest", "older"]);
-    assert_eq!(report["comments"][0], json!({"id": "b", "score": 3, "category": "difficult", "comment": "newest", "at": "2026-11-24T09:00:00+01:00", "locale": "en"}));
+    assert_eq!(
+        report["comments"][0],
+        json!({"id": "b", "score": 3, "category": "difficult", "comment": "newest", "at": "2026-11-24T09:00:00+01:00", "locale": "en"})
+    );
 }
 
-#[tokio::test]
-async fn the_report_uses_the_kind_of_the_latest_response() {
-    let app = collector().await;
-    post_ok(&app, json!([
-        event_at("old", "response", "x", "nps", Some(10), None, "2026-01-01T00:00:00Z"),
-        event_at("new", "response", "x", "csat", Some(5), None, "2026-02-01T00:00:00Z"),
-        event_at("late-shown", "shown", "x", "nps", None, None, "2026-03-01T00:00:00Z"),
-    ]))
+async fn the_report_uses_the_kind_of_the_latest_response(db: Db) {
+    let app = db.collector().await;
+    post_ok(
+        &app,
+        json!([
+            event_at(
+                "old",
+                "response",
+                "x",
+                "nps",
+                Some(10),
+                None,
+                "2026-01-01T00:00:00Z"
+            ),
+            event_at(
+                "new",
+                "response",
+                "x",
+                "csat",
+                Some(5),
+                None,
+                "2026-02-01T00:00:00Z"
+            ),
+            event_at(
+                "late-shown",
+                "shown",
+                "x",
+                "nps",
+                None,
+                None,
+                "2026-03-01T00:00:00Z"
+            ),
+        ]),
+    )
     .await;
     let (_, report) = get_json(&app, "/v1/surveys/x/report").await;
-    assert_eq!((report["kind"].clone(), report["responses"].clone(), report["shown"].clone()), (json!("csat"), json!(1), json!(0)));
+    assert_eq!(
+        (
+            report["kind"].clone(),
+            report["responses"].clone(),
+            report["shown"].clone()
+        ),
+        (json!("csat"), json!(1), json!(0))
+    );
     let (_, surveys) = get_json(&app, "/v1/surveys").await;
-    assert_eq!(surveys, json!([{"survey_id": "x", "kind": "csat", "responses": 1, "shown": 0, "dismissed": 0}]));
+    assert_eq!(
+        surveys,
+        json!([{"survey_id": "x", "kind": "csat", "responses": 1, "shown": 0, "dismissed": 0}])
+    );
 }
 
-#[tokio::test]
-async fn an_unknown_survey_is_404() {
-    let app = collector().await;
+async fn an_unknown_survey_is_404(db: Db) {
+    let app = db.collector().await;
     let (status, error) = get_json(&app, "/v1/surveys/nope/report").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(error["error"].is_string());
     assert_eq!(get(&app, "/report/nope").await.0, StatusCode::NOT_FOUND);
+}
+
+async fn the_published_nps_example_scores_50(db: Db) {
+    // The textbook example: 100 answers, 60 promoters, 30 passives, 10 detractors: 60% - 10% = 50.
+    let app = db.collector().await;
+    let scores: Vec<u8> = (0..100)
+        .map(|i| {
+            if i < 60 {
+                9 + (i % 2) as u8
+            } else if i < 90 {
+                7 + (i % 2) as u8
+            } else {
+                (i % 7) as u8
+            }
+        })
+        .collect();
+    let Value::Array(events) = nps_data(&scores, 200) else {
+        unreachable!()
+    };
+    for chunk in events.chunks(100) {
+        post_ok(&app, Value::Array(chunk.to_vec())).await;
+    }
+    let (_, report) = get_json(&app, "/v1/surveys/s/report").await;
+    assert_eq!(report["score"], 50.0);
+    assert_eq!(report["response_rate"], 0.5);
+    assert_eq!(
+        report["categories"],
+        json!({"detractor": 10, "passive": 30, "promoter": 60})
+    );
+    assert_eq!(
+        report["category_shares"],
+        json!({"detractor": 0.1, "passive": 0.3, "promoter": 0.6})
+    );
+}
+
+async fn a_date_range_selects_whole_utc_days(db: Db) {
+    let app = db.collector().await;
+    let shown = |id: &str, at: &str| event_at(id, "shown", "s", "nps", None, None, at);
+    let answer =
+        |id: &str, score: u8, at: &str| event_at(id, "response", "s", "nps", Some(score), None, at);
+    post_ok(
+        &app,
+        json!([
+            shown("s-out", "2026-11-19T23:59:59Z"),
+            shown("s1", "2026-11-20T00:00:00Z"),
+            shown("s2", "2026-11-21T10:00:00Z"),
+            shown("s3", "2026-11-22T10:00:00Z"),
+            shown("s4", "2026-11-23T10:00:00Z"),
+            answer("early", 10, "2026-11-20T08:00:00+09:00"), // 2026-11-19 23:00 UTC: out
+            answer("a", 10, "2026-11-21T12:00:00Z"),
+            answer("b", 7, "2026-11-22T12:00:00Z"),
+            answer("c", 9, "2026-11-23T10:00:00Z"),
+            answer("d", 3, "2026-11-23T23:59:59Z"),
+            answer("late", 0, "2026-11-24T00:00:00Z"), // out
+        ]),
+    )
+    .await;
+    // In range: 10, 7, 9, 3: 2 promoters, 1 passive, 1 detractor of 4: NPS 50% - 25% = 25.
+    let (status, report) =
+        get_json(&app, "/v1/surveys/s/report?from=2026-11-20&to=2026-11-23").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (report["responses"].clone(), report["shown"].clone()),
+        (json!(4), json!(4))
+    );
+    assert_eq!(report["score"], 25.0);
+    // Week 47 (Sat 21, Sun 22): 10 and 7, NPS 50; week 48 (Mon 23): 9 and 3, NPS 0.
+    assert_eq!(
+        report["trend"],
+        json!([{"week": "2026-W47", "responses": 2, "score": 50.0}, {"week": "2026-W48", "responses": 2, "score": 0.0}])
+    );
+    // All time: 10, 10, 7, 9, 3, 0: 3 promoters, 2 detractors of 6.
+    let (_, all) = get_json(&app, "/v1/surveys/s/report").await;
+    assert_eq!(
+        (all["responses"].clone(), all["shown"].clone()),
+        (json!(6), json!(5))
+    );
+
+    let (status, empty) =
+        get_json(&app, "/v1/surveys/s/report?from=2026-12-01&to=2026-11-01").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (
+            empty["responses"].clone(),
+            empty["score"].clone(),
+            empty["response_rate"].clone()
+        ),
+        (json!(0), Value::Null, Value::Null)
+    );
+    let (status, error) = get_json(&app, "/v1/surveys/s/report?from=23.11.2026").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["error"].as_str().unwrap().starts_with("from:"),
+        "{error}"
+    );
+
+    // The HTML page shows the same figures and keeps the dates in its form.
+    let (status, _, page) = get(&app, "/report/s?from=2026-11-20&to=2026-11-23&category=&q=").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"name="from" value="2026-11-20""#)
+            && page.contains(r#"name="to" value="2026-11-23""#)
+    );
+    assert!(
+        page.contains(r#"<div class="big">25</div>"#),
+        "NPS 25 on the page"
+    );
+}
+
+async fn comments_filter_by_category_and_search_ignoring_case(db: Db) {
+    let app = db.collector().await;
+    let answer = |id: &str, score: u8, comment: &str| {
+        event(id, "response", "s", "nps", Some(score), Some(comment))
+    };
+    post_ok(
+        &app,
+        json!([
+            answer("1", 2, "Too SLOW to load"),
+            answer("2", 4, "Slowness everywhere"),
+            answer("3", 10, "slow start, then great"),
+            answer("4", 1, "ÄRGER mit dem Login"),
+            answer("5", 9, "100% sure"),
+            answer("6", 0, "1000 problems"),
+        ]),
+    )
+    .await;
+    let ids = |report: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = report["comments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let (_, report) = get_json(&app, "/v1/surveys/s/report?category=detractor").await;
+    assert_eq!(ids(&report), ["1", "2", "4", "6"]);
+    assert_eq!(
+        report["responses"], 6,
+        "category and search select comments, not figures"
+    );
+    assert_eq!(
+        ids(&get_json(&app, "/v1/surveys/s/report?q=slow").await.1),
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        ids(
+            &get_json(&app, "/v1/surveys/s/report?q=SLOW&category=detractor")
+                .await
+                .1
+        ),
+        ["1", "2"]
+    );
+    assert_eq!(
+        ids(&get_json(&app, "/v1/surveys/s/report?q=%C3%A4rger").await.1),
+        ["4"]
+    );
+    assert_eq!(
+        ids(&get_json(&app, "/v1/surveys/s/report?q=100%25").await.1),
+        ["5"],
+        "% is literal"
+    );
+
+    let (_, _, page) = get(&app, "/report/s?category=promoter&q=SLOW").await;
+    assert!(page.contains("slow start, then great") && !page.contains("Too SLOW"));
+    assert!(
+        page.contains(r#"<option value="promoter" selected>"#) && page.contains(r#"value="SLOW""#)
+    );
+    assert!(
+        page.contains(r#"href="/v1/surveys/s/responses.csv?category=promoter&amp;q=SLOW""#),
+        "the CSV link keeps the filter"
+    );
+    let (_, _, none) = get(&app, "/report/s?q=nothing-like-this").await;
+    assert!(none.contains("No comments match."));
+}
+
+async fn csv_export_quotes_and_defuses_cells(db: Db) {
+    let app = db.collector().await;
+    post_ok(
+        &app,
+        json!([
+            event_at(
+                "r1",
+                "response",
+                "s",
+                "csat",
+                Some(5),
+                Some("Great, \"really\"\nthanks"),
+                "2026-11-20T10:00:00Z"
+            ),
+            event_at(
+                "r2",
+                "response",
+                "s",
+                "csat",
+                Some(1),
+                Some("=HYPERLINK(\"http://evil\")"),
+                "2026-11-21T10:00:00Z"
+            ),
+            event_at(
+                "r3",
+                "response",
+                "s",
+                "csat",
+                Some(3),
+                None,
+                "2026-11-22T10:00:00Z"
+            ),
+            event_at(
+                "sh",
+                "shown",
+                "s",
+                "csat",
+                None,
+                None,
+                "2026-11-22T10:00:00Z"
+            ),
+        ]),
+    )
+    .await;
+    let (status, headers, body) = get(&app, "/v1/surveys/s/responses.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"s-responses.csv\""
+    );
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().take(7).collect::<Vec<_>>(),
+        [
+            "id",
+            "event",
+            "survey_id",
+            "kind",
+            "score",
+            "category",
+            "comment"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let cells = |row: &csv::StringRecord| {
+        (
+            row[0].to_owned(),
+            row[4].to_owned(),
+            row[5].to_owned(),
+            row[6].to_owned(),
+        )
+    };
+    assert_eq!(
+        rows.iter().map(cells).collect::<Vec<_>>(),
+        [
+            (
+                "r1".into(),
+                "5".into(),
+                "satisfied".into(),
+                "Great, \"really\"\nthanks".into()
+            ),
+            (
+                "r2".into(),
+                "1".into(),
+                "unsatisfied".into(),
+                "'=HYPERLINK(\"http://evil\")".into()
+            ),
+            ("r3".into(), "3".into(), "neutral".into(), String::new()),
+        ]
+    );
+    let (_, _, filtered) = get(
+        &app,
+        "/v1/surveys/s/responses.csv?from=2026-11-21&category=unsatisfied",
+    )
+    .await;
+    assert_eq!(filtered.lines().count(), 2, "{filtered}");
+    assert_eq!(
+        get_json(&app, "/v1/surveys/nope/responses.csv").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_endpoint() {
+    let (status, doc) = get_json(&collector().await, "/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for path in [
+        "/v1/events",
+        "/v1/surveys",
+        "/v1/surveys/{id}/report",
+        "/v1/surveys/{id}/responses.csv",
+        "/health",
+    ] {
+        assert!(paths.contains(&path), "{path} missing from {paths:?}");
+    }
 }
 
 #[tokio::test]
@@ -99,26 +512,44 @@ async fn html_report_escapes_comments_and_needs_no_inline_code() {
     let app = collector().await;
     let hostile = "<script>alert(1)</script> & \"quotes\"";
     post_ok(&app, nps_data(&[9, 2], 4)).await;
-    post_ok(&app, event("r-1", "response", "s", "nps", Some(2), Some(hostile))).await;
+    post_ok(
+        &app,
+        event("r-1", "response", "s", "nps", Some(2), Some(hostile)),
+    )
+    .await;
     post_ok(&app, event("weird", "shown", "a/b <i>?", "nps", None, None)).await;
 
     let (status, headers, page) = get(&app, "/report/s").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
     assert!(!page.contains("<script"), "unescaped script in the page");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
     assert!(!page.contains("style=") && !page.contains("<style"));
     assert!(page.contains("<svg") && page.contains("/report.css"));
-    assert!(page.contains(">0<"), "NPS of one promoter and one detractor is 0");
+    assert!(
+        page.contains(">0<"),
+        "NPS of one promoter and one detractor is 0"
+    );
 
     let (_, _, index) = get(&app, "/report").await;
     assert!(index.contains("href=\"/report/s\""));
-    assert!(index.contains("href=\"/report/a%2Fb%20%3Ci%3E%3F\"") && index.contains("a/b &lt;i&gt;?"));
-    assert_eq!(get(&app, "/report/a%2Fb%20%3Ci%3E%3F").await.0, StatusCode::OK);
+    assert!(
+        index.contains("href=\"/report/a%2Fb%20%3Ci%3E%3F\"") && index.contains("a/b &lt;i&gt;?")
+    );
+    assert_eq!(
+        get(&app, "/report/a%2Fb%20%3Ci%3E%3F").await.0,
+        StatusCode::OK
+    );
 
     let (status, headers, css) = get(&app, "/report.css").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
     assert!(css.contains(".chart"));
 }
 
@@ -138,5 +569,8 @@ async fn static_files_are_served_with_a_strict_csp() {
 
 #[tokio::test]
 async fn health_is_ok() {
-    assert_eq!(get_json(&collector().await, "/health").await, (StatusCode::OK, json!({"status": "ok"})));
+    assert_eq!(
+        get_json(&collector().await, "/health").await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
 }

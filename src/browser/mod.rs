@@ -1,6 +1,9 @@
-//! Thin browser glue: everything that touches `window`, the DOM, cookies or the network.
-//! No decisions here; those live in [`crate::core`].
+//! Thin browser glue: everything that touches `window`, the DOM, cookies, storage or the
+//! network. No decisions here; those live in [`crate::core`].
 
 pub mod page;
 pub mod shadow;
+pub mod storage;
 pub mod transport;
+pub mod triggers;
+pub mod visitor;

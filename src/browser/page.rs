@@ -4,7 +4,54 @@ use wasm_bindgen::JsCast;
 
 /// The current page's URL (empty when unavailable).
 pub fn url() -> String {
-    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// The current page's path (`/app/settings`).
+pub fn path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".into())
+}
+
+/// The page's path and hash: what identifies an SPA route.
+pub fn route() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.hash().unwrap_or_default()
+    )
+}
+
+/// `document.referrer`, if any.
+pub fn referrer() -> Option<String> {
+    let referrer = web_sys::window()?.document()?.referrer();
+    (!referrer.is_empty()).then_some(referrer)
+}
+
+/// Whether the main pointer is coarse (a finger): touch phones and tablets.
+pub fn touch_device() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
+        .is_some_and(|query| query.matches())
+}
+
+/// `mobile`, `tablet` or `desktop`, from the pointer type and the viewport width.
+pub fn device() -> &'static str {
+    let width = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1024.0);
+    match (touch_device(), width) {
+        (true, w) if w < 768.0 => "mobile",
+        (true, _) => "tablet",
+        (false, _) => "desktop",
+    }
 }
 
 /// The raw `document.cookie` string (empty when cookies are blocked).
@@ -19,13 +66,22 @@ pub fn cookies() -> String {
 /// `navigator.languages`, most preferred first.
 pub fn browser_languages() -> Vec<String> {
     web_sys::window()
-        .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// `<html lang>`, if set.
 pub fn html_lang() -> Option<String> {
-    let lang = web_sys::window()?.document()?.document_element()?.get_attribute("lang")?;
+    let lang = web_sys::window()?
+        .document()?
+        .document_element()?
+        .get_attribute("lang")?;
     (!lang.trim().is_empty()).then_some(lang)
 }
 
@@ -57,10 +113,14 @@ pub fn log_error(message: &str) {
 
 /// Dispatches `survey-widget:<name>` on `window` with `detail`.
 pub fn dispatch(name: &str, detail: &wasm_bindgen::JsValue) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let init = web_sys::CustomEventInit::new();
     init.set_detail(detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&format!("survey-widget:{name}"), &init) {
+    if let Ok(event) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("survey-widget:{name}"), &init)
+    {
         let _ = window.dispatch_event(&event);
     }
 }

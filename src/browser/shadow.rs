@@ -10,7 +10,9 @@ const STYLESHEET: &str = include_str!("../../style/widget.css");
 /// Attaches an open shadow root to `host`, adopts the widget stylesheet there, and returns the
 /// element to mount the Leptos view into.
 pub fn attach(host: &web_sys::Element) -> Result<HtmlElement, JsValue> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
@@ -26,7 +28,9 @@ pub fn attach(host: &web_sys::Element) -> Result<HtmlElement, JsValue> {
 
 /// Creates a pop-up host element at the end of `<body>` and returns its mount point.
 pub fn popup_host() -> Result<HtmlElement, JsValue> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let body = document.body().ok_or("no <body>")?;
     let host = document.create_element("survey-widget-popup")?;
     body.append_child(&host)?;

@@ -3,6 +3,7 @@
 //! A broken survey never takes the others down: [`parse`] returns the valid surveys plus one
 //! [`ConfigError`] per rejected survey, each naming the survey and the JSON path of the problem.
 
+use crate::core::criteria::{self, Criteria};
 use crate::core::metric::{Category, Kind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -36,9 +37,24 @@ pub struct Survey {
     /// Whether visitors without the identity cookie may see it.
     #[serde(default)]
     pub anonymous: bool,
+    /// Who may see it (`None`: everyone who passes identity and throttles).
+    #[serde(skip)]
+    pub segment: Option<Criteria>,
     /// When the pop-up appears.
     #[serde(default)]
     pub trigger: Trigger,
+    /// Share of visitors asked, 0-100, decided by a stable hash of visitor and survey id.
+    #[serde(default = "hundred")]
+    pub sample_percent: f64,
+    /// Days before a visitor who answered is asked again.
+    #[serde(default = "ninety")]
+    pub recontact_days: f64,
+    /// Days before a visitor who dismissed the survey sees it again.
+    #[serde(default = "seven")]
+    pub dismiss_days: f64,
+    /// Shows without an answer after which the visitor is never asked again (0: no limit).
+    #[serde(default = "three")]
+    pub max_shows: u32,
     /// Custom texts per locale (`en`, `fi`, ...); built-in texts fill the gaps.
     #[serde(default)]
     pub text: BTreeMap<String, SurveyText>,
@@ -47,18 +63,22 @@ pub struct Survey {
     pub version: String,
 }
 
-/// When a survey pops up.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// When a survey pops up: every condition set here must hold (all of them, in any order).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Trigger {
-    /// Seconds after the page loads.
+    /// Seconds after the page (or SPA route) loads.
     pub delay_seconds: f64,
-}
-
-impl Default for Trigger {
-    fn default() -> Self {
-        Trigger { delay_seconds: 0.0 }
-    }
+    /// How far down the page the visitor has scrolled, 0-100 (0: no condition).
+    pub scroll_percent: f64,
+    /// The visitor is about to leave (see `browser::triggers` for how it is detected).
+    pub exit_intent: bool,
+    /// A name given to `SurveyWidget.track(name)`.
+    pub event: Option<String>,
+    /// Path globs (`*` matches anything) the page must match; empty: every page.
+    pub pages: Vec<String>,
+    /// Path globs where the survey never shows.
+    pub exclude_pages: Vec<String>,
 }
 
 /// Texts of one survey in one locale. Every field is optional.
@@ -89,6 +109,22 @@ fn yes() -> bool {
     true
 }
 
+fn hundred() -> f64 {
+    100.0
+}
+
+fn ninety() -> f64 {
+    90.0
+}
+
+fn seven() -> f64 {
+    7.0
+}
+
+fn three() -> u32 {
+    3
+}
+
 /// Why (part of) a config was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
@@ -103,7 +139,11 @@ pub struct ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.survey_id {
-            Some(id) => write!(f, "survey \"{id}\" skipped: {}: {}", self.path, self.message),
+            Some(id) => write!(
+                f,
+                "survey \"{id}\" skipped: {}: {}",
+                self.path, self.message
+            ),
             None if self.path.is_empty() => write!(f, "invalid config: {}", self.message),
             None => write!(f, "invalid config: {}: {}", self.path, self.message),
         }
@@ -145,11 +185,18 @@ fn default_locale() -> String {
 /// no `collector`, no `surveys` list); a bad survey is skipped and reported in [`Parsed::skipped`].
 pub fn parse(json: &str) -> Result<Parsed, ConfigError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
-    let raw: RawConfig = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        ConfigError { survey_id: None, path: json_path(e.path()), message: e.inner().to_string() }
-    })?;
+    let raw: RawConfig =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| ConfigError {
+            survey_id: None,
+            path: json_path(e.path()),
+            message: e.inner().to_string(),
+        })?;
     if raw.collector.trim().is_empty() {
-        return Err(ConfigError { survey_id: None, path: "collector".into(), message: "must not be empty".into() });
+        return Err(ConfigError {
+            survey_id: None,
+            path: "collector".into(),
+            message: "must not be empty".into(),
+        });
     }
     if !raw.identity_cookie.chars().all(is_cookie_name_char) || raw.identity_cookie.is_empty() {
         return Err(ConfigError {
@@ -188,10 +235,13 @@ fn is_cookie_name_char(c: char) -> bool {
 }
 
 fn parse_survey(index: usize, value: &serde_json::Value) -> Result<Survey, ConfigError> {
-    let survey_id = value.get("id").and_then(|id| id.as_str()).map(str::to_string);
+    let survey_id = value
+        .get("id")
+        .and_then(|id| id.as_str())
+        .map(str::to_string);
     let error = |path: String, message: String| ConfigError {
         survey_id: survey_id.clone(),
-        path: format!("surveys[{index}]{}{path}", if path.is_empty() || path.starts_with('[') { "" } else { "." }),
+        path: criteria::join(&format!("surveys[{index}]"), &path),
         message,
     };
     let mut survey: Survey = serde_path_to_error::deserialize(value)
@@ -199,8 +249,64 @@ fn parse_survey(index: usize, value: &serde_json::Value) -> Result<Survey, Confi
     if survey.id.trim().is_empty() {
         return Err(error("id".into(), "must not be empty".into()));
     }
-    if !(survey.trigger.delay_seconds.is_finite() && survey.trigger.delay_seconds >= 0.0) {
-        return Err(error("trigger.delay_seconds".into(), "must be a number of seconds >= 0".into()));
+    let ranges = [
+        (
+            "trigger.delay_seconds",
+            survey.trigger.delay_seconds,
+            86_400.0,
+        ),
+        (
+            "trigger.scroll_percent",
+            survey.trigger.scroll_percent,
+            100.0,
+        ),
+        ("sample_percent", survey.sample_percent, 100.0),
+        ("recontact_days", survey.recontact_days, 36_500.0),
+        ("dismiss_days", survey.dismiss_days, 36_500.0),
+    ];
+    for (path, number, max) in ranges {
+        if !(number.is_finite() && (0.0..=max).contains(&number)) {
+            return Err(error(
+                path.into(),
+                format!("must be a number from 0 to {max}"),
+            ));
+        }
+    }
+    let globs = survey.trigger.pages.iter().map(|g| ("pages", g)).chain(
+        survey
+            .trigger
+            .exclude_pages
+            .iter()
+            .map(|g| ("exclude_pages", g)),
+    );
+    for (index, (field, glob)) in globs.enumerate() {
+        if !glob.starts_with('/') && !glob.starts_with('*') {
+            let position = if field == "pages" {
+                index
+            } else {
+                index - survey.trigger.pages.len()
+            };
+            return Err(error(
+                format!("trigger.{field}[{position}]"),
+                format!("{glob:?} must be a path glob starting with / or *"),
+            ));
+        }
+    }
+    if survey
+        .trigger
+        .event
+        .as_deref()
+        .is_some_and(|e| e.trim().is_empty())
+    {
+        return Err(error(
+            "trigger.event".into(),
+            "must be a non-empty event name or null".into(),
+        ));
+    }
+    if let Some(segment) = value.get("segment").filter(|s| !s.is_null()) {
+        let parsed = Criteria::parse(segment)
+            .map_err(|e| error(criteria::join("segment", &e.path), e.message))?;
+        survey.segment = Some(parsed);
     }
     for (locale, text) in &survey.text {
         let maps: [(&str, Vec<&Category>); 3] = [
@@ -209,16 +315,26 @@ fn parse_survey(index: usize, value: &serde_json::Value) -> Result<Survey, Confi
             ("link", text.link.keys().collect()),
         ];
         for (field, keys) in maps {
-            if let Some(category) = keys.into_iter().find(|c| !survey.kind.categories().contains(c)) {
+            if let Some(category) = keys
+                .into_iter()
+                .find(|c| !survey.kind.categories().contains(c))
+            {
                 return Err(error(
                     format!("text.{locale}.{field}.{category}"),
-                    format!("{category} is not a {} category (use {})", survey.kind, category_list(survey.kind)),
+                    format!(
+                        "{category} is not a {} category (use {})",
+                        survey.kind,
+                        category_list(survey.kind)
+                    ),
                 ));
             }
         }
         for (category, link) in &text.link {
             if !(link.url.starts_with("https://") || link.url.starts_with("http://")) {
-                return Err(error(format!("text.{locale}.link.{category}.url"), "must be an http(s) URL".into()));
+                return Err(error(
+                    format!("text.{locale}.link.{category}.url"),
+                    "must be an http(s) URL".into(),
+                ));
             }
         }
     }
@@ -229,11 +345,19 @@ fn parse_survey(index: usize, value: &serde_json::Value) -> Result<Survey, Confi
 /// Renders a serde path as `a.b[0].c` (empty for the root).
 fn json_path(path: &serde_path_to_error::Path) -> String {
     let text = path.to_string();
-    if text == "." { String::new() } else { text.replace('?', "") }
+    if text == "." {
+        String::new()
+    } else {
+        text.replace('?', "")
+    }
 }
 
 fn category_list(kind: Kind) -> String {
-    kind.categories().iter().map(|c| c.key()).collect::<Vec<_>>().join(", ")
+    kind.categories()
+        .iter()
+        .map(|c| c.key())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A short stable hash (FNV-1a, 64 bits, hex) of a text.
@@ -278,7 +402,10 @@ mod tests {
                             "link": {"promoter": {"label": "Review us", "url": "https://r.example"}}}}}]
         }"#;
         let config = parse(json).unwrap().config;
-        assert_eq!((config.identity_cookie.as_str(), config.company.as_str()), ("vid", "Acme"));
+        assert_eq!(
+            (config.identity_cookie.as_str(), config.company.as_str()),
+            ("vid", "Acme")
+        );
         let survey = &config.surveys[0];
         assert!(survey.anonymous);
         assert_eq!(survey.trigger.delay_seconds, 5.0);
@@ -300,13 +427,29 @@ mod tests {
         assert_eq!(parsed.config.surveys.len(), 1);
         assert_eq!(parsed.config.surveys[0].id, "good");
         let messages: Vec<String> = parsed.skipped.iter().map(ToString::to_string).collect();
-        assert!(messages[0].starts_with("survey \"wrong-kind\" skipped: surveys[1].kind: unknown variant `nps2`"), "{}", messages[0]);
+        assert!(
+            messages[0].starts_with(
+                "survey \"wrong-kind\" skipped: surveys[1].kind: unknown variant `nps2`"
+            ),
+            "{}",
+            messages[0]
+        );
         assert_eq!(
             messages[1],
             "survey \"wrong-category\" skipped: surveys[2].text.fi.follow_up.promoter: promoter is not a ces category (use difficult, neutral, easy)"
         );
-        assert!(messages[2].starts_with("survey \"bad-delay\" skipped: surveys[3].trigger.delay_seconds: invalid type"), "{}", messages[2]);
-        assert!(messages[3].contains("surveys[4].id: duplicate id"), "{}", messages[3]);
+        assert!(
+            messages[2].starts_with(
+                "survey \"bad-delay\" skipped: surveys[3].trigger.delay_seconds: invalid type"
+            ),
+            "{}",
+            messages[2]
+        );
+        assert!(
+            messages[3].contains("surveys[4].id: duplicate id"),
+            "{}",
+            messages[3]
+        );
     }
 
     #[test]
@@ -314,11 +457,19 @@ mod tests {
         let not_json = parse("{oops").unwrap_err().to_string();
         assert!(not_json.starts_with("invalid config: "), "{not_json}");
         let no_collector = parse(r#"{"surveys": []}"#).unwrap_err();
-        assert!(no_collector.message.contains("missing field `collector`"), "{no_collector}");
-        let bad_cookie = parse(r#"{"collector": "/c", "identity_cookie": "a b", "surveys": []}"#).unwrap_err();
+        assert!(
+            no_collector.message.contains("missing field `collector`"),
+            "{no_collector}"
+        );
+        let bad_cookie =
+            parse(r#"{"collector": "/c", "identity_cookie": "a b", "surveys": []}"#).unwrap_err();
         assert_eq!(bad_cookie.path, "identity_cookie");
-        let survey_without_id = parse(r#"{"collector": "/c", "surveys": [{"kind": "nps"}]}"#).unwrap();
-        assert_eq!(survey_without_id.skipped[0].to_string(), "invalid config: surveys[0]: missing field `id`");
+        let survey_without_id =
+            parse(r#"{"collector": "/c", "surveys": [{"kind": "nps"}]}"#).unwrap();
+        assert_eq!(
+            survey_without_id.skipped[0].to_string(),
+            "invalid config: surveys[0]: missing field `id`"
+        );
     }
 
     #[test]
@@ -327,7 +478,10 @@ mod tests {
             "text": {"en": {"link": {"promoter": {"label": "x", "url": "javascript:alert(1)"}}}}}]}"#;
         let parsed = parse(json).unwrap();
         assert!(parsed.config.surveys.is_empty());
-        assert_eq!(parsed.skipped[0].path, "surveys[0].text.en.link.promoter.url");
+        assert_eq!(
+            parsed.skipped[0].path,
+            "surveys[0].text.en.link.promoter.url"
+        );
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Whether a survey may be shown to this visitor now, and if not, why: one answer per survey,
-//! so "why didn't my survey show?" is a one-line lookup (see `?survey_debug=1`).
+//! so "why didn't my survey show?" is a one-line lookup (`?survey_debug=1` logs the table).
 
-use crate::core::config::Survey;
+use crate::core::config::{Survey, Trigger};
+use crate::core::criteria::{format_date, glob_match, Context, Mismatch};
+use crate::core::throttle::{sampled_in, Throttled, VisitorState};
 use std::fmt;
 
-/// Why a survey is not shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a survey is not shown, in words a site owner understands.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Skip {
     /// `enabled` is false.
     Disabled,
@@ -14,6 +16,29 @@ pub enum Skip {
         /// The cookie the config names.
         cookie: String,
     },
+    /// The page's path is not in `trigger.pages`.
+    PageNotTargeted {
+        /// The current path.
+        path: String,
+    },
+    /// The page's path matches `trigger.exclude_pages`.
+    PageExcluded {
+        /// The current path.
+        path: String,
+        /// The matching glob.
+        glob: String,
+    },
+    /// The segment criteria did not hold.
+    Criteria(Mismatch),
+    /// The visitor falls outside `sample_percent`.
+    SampledOut {
+        /// The survey's sample percentage.
+        percent: f64,
+    },
+    /// Held back by the throttle (answered, dismissed, shown too often).
+    Throttled(Throttled),
+    /// Another survey was already shown in this page view.
+    OnePerPageView,
 }
 
 impl fmt::Display for Skip {
@@ -24,24 +49,89 @@ impl fmt::Display for Skip {
                 f,
                 "the visitor has no \"{cookie}\" cookie and the survey does not allow anonymous visitors"
             ),
+            Skip::PageNotTargeted { path } => write!(f, "the page {path} is not in trigger.pages"),
+            Skip::PageExcluded { path, glob } => write!(f, "the page {path} matches trigger.exclude_pages {glob:?}"),
+            Skip::Criteria(mismatch) => write!(f, "the visitor is not in the segment: segment.{mismatch}"),
+            Skip::SampledOut { percent } => write!(f, "the visitor is outside the {percent}% sample"),
+            Skip::Throttled(Throttled::RecontactUntil(until)) => {
+                write!(f, "the visitor answered recently; asked again from {}", format_date(*until))
+            }
+            Skip::Throttled(Throttled::DismissedUntil(until)) => {
+                write!(f, "the visitor dismissed it recently; shown again from {}", format_date(*until))
+            }
+            Skip::Throttled(Throttled::MaxShows(n)) => {
+                write!(f, "already shown {n} times without an answer (max_shows)")
+            }
+            Skip::OnePerPageView => f.write_str("another survey was already shown in this page view"),
         }
     }
 }
 
-/// What the widget knows about the visitor when it decides.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Visitor {
+/// Everything the decision depends on, gathered by the caller (no browser access here).
+#[derive(Clone, Copy, Debug)]
+pub struct Facts<'a> {
     /// The identity cookie's value, if the visitor has one.
-    pub id: Option<String>,
+    pub visitor_id: Option<&'a str>,
+    /// The id sampling hashes: the visitor id, or a stored random id for anonymous visitors.
+    pub sampling_id: &'a str,
+    /// The config's identity cookie name (for the explanation).
+    pub identity_cookie: &'a str,
+    /// The current page's path.
+    pub path: &'a str,
+    /// Attributes for segment criteria.
+    pub context: &'a Context,
+    /// Stored throttle state.
+    pub state: &'a VisitorState,
+    /// Whether a survey was already shown in this page view.
+    pub shown_this_page_view: bool,
 }
 
-/// Decides whether `survey` may be shown to `visitor`.
-pub fn check(survey: &Survey, visitor: &Visitor, identity_cookie: &str) -> Result<(), Skip> {
+/// Decides whether `survey` may be shown. Checks run from the cheapest and most basic
+/// (enabled, identity, page) to the throttles, and the first failure is the reason.
+pub fn check(survey: &Survey, facts: &Facts) -> Result<(), Skip> {
     if !survey.enabled {
         return Err(Skip::Disabled);
     }
-    if visitor.id.is_none() && !survey.anonymous {
-        return Err(Skip::NoIdentity { cookie: identity_cookie.to_string() });
+    if facts.visitor_id.is_none() && !survey.anonymous {
+        return Err(Skip::NoIdentity {
+            cookie: facts.identity_cookie.to_string(),
+        });
+    }
+    page_allowed(&survey.trigger, facts.path)?;
+    if let Some(segment) = &survey.segment {
+        segment.evaluate(facts.context).map_err(Skip::Criteria)?;
+    }
+    if !sampled_in(facts.sampling_id, &survey.id, survey.sample_percent) {
+        return Err(Skip::SampledOut {
+            percent: survey.sample_percent,
+        });
+    }
+    facts
+        .state
+        .check(survey, facts.context.now_ms)
+        .map_err(Skip::Throttled)?;
+    if facts.shown_this_page_view {
+        return Err(Skip::OnePerPageView);
+    }
+    Ok(())
+}
+
+/// Whether `trigger.pages` / `trigger.exclude_pages` allow the page at `path`.
+pub fn page_allowed(trigger: &Trigger, path: &str) -> Result<(), Skip> {
+    if let Some(glob) = trigger
+        .exclude_pages
+        .iter()
+        .find(|glob| glob_match(glob, path))
+    {
+        return Err(Skip::PageExcluded {
+            path: path.to_string(),
+            glob: glob.clone(),
+        });
+    }
+    if !trigger.pages.is_empty() && !trigger.pages.iter().any(|glob| glob_match(glob, path)) {
+        return Err(Skip::PageNotTargeted {
+            path: path.to_string(),
+        });
     }
     Ok(())
 }
@@ -64,7 +154,9 @@ fn percent_decode(value: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -83,28 +175,146 @@ fn percent_decode(value: &str) -> String {
 mod tests {
     use super::*;
     use crate::core::config::parse;
+    use crate::core::criteria::parse_date_ms;
 
     fn survey(extra: &str) -> Survey {
-        let json = format!(r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps"{extra}}}]}}"#);
-        parse(&json).unwrap().config.surveys.remove(0)
+        let json =
+            format!(r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps"{extra}}}]}}"#);
+        let parsed = parse(&json).unwrap();
+        assert!(parsed.skipped.is_empty(), "{:?}", parsed.skipped);
+        parsed.config.surveys.into_iter().next().unwrap()
+    }
+
+    struct World {
+        context: Context,
+        state: VisitorState,
+        visitor_id: Option<&'static str>,
+        path: &'static str,
+        shown: bool,
+    }
+
+    impl World {
+        fn new() -> World {
+            let mut context = Context {
+                now_ms: parse_date_ms("2026-11-23").unwrap(),
+                ..Context::default()
+            };
+            context.set("plan", "pro");
+            World {
+                context,
+                state: VisitorState::default(),
+                visitor_id: Some("abc"),
+                path: "/app/home",
+                shown: false,
+            }
+        }
+
+        fn check(&self, survey: &Survey) -> Result<(), Skip> {
+            let facts = Facts {
+                visitor_id: self.visitor_id,
+                sampling_id: self.visitor_id.unwrap_or("anon-1"),
+                identity_cookie: "vid",
+                path: self.path,
+                context: &self.context,
+                state: &self.state,
+                shown_this_page_view: self.shown,
+            };
+            check(survey, &facts)
+        }
     }
 
     #[test]
-    fn a_known_visitor_sees_an_enabled_survey() {
-        let known = Visitor { id: Some("abc".into()) };
-        assert_eq!(check(&survey(""), &known, "visitor_id"), Ok(()));
-        assert_eq!(check(&survey(r#", "enabled": false"#), &known, "visitor_id"), Err(Skip::Disabled));
+    fn a_known_visitor_on_a_targeted_page_sees_an_enabled_survey() {
+        let world = World::new();
+        assert_eq!(world.check(&survey("")), Ok(()));
+        assert_eq!(
+            world.check(&survey(r#", "enabled": false"#)),
+            Err(Skip::Disabled)
+        );
     }
 
     #[test]
     fn a_visitor_without_the_cookie_sees_only_anonymous_surveys() {
-        let stranger = Visitor::default();
-        let skip = check(&survey(""), &stranger, "vid").unwrap_err();
+        let world = World {
+            visitor_id: None,
+            ..World::new()
+        };
+        let skip = world.check(&survey("")).unwrap_err();
         assert_eq!(
             skip.to_string(),
             "the visitor has no \"vid\" cookie and the survey does not allow anonymous visitors"
         );
-        assert_eq!(check(&survey(r#", "anonymous": true"#), &stranger, "vid"), Ok(()));
+        assert_eq!(world.check(&survey(r#", "anonymous": true"#)), Ok(()));
+    }
+
+    #[test]
+    fn pages_and_exclusions_are_globs_on_the_path() {
+        let world = World::new();
+        let targeted =
+            survey(r#", "trigger": {"pages": ["/app/*"], "exclude_pages": ["/app/billing*"]}"#);
+        assert_eq!(world.check(&targeted), Ok(()));
+        let elsewhere = World {
+            path: "/blog/post",
+            ..World::new()
+        };
+        assert_eq!(
+            elsewhere.check(&targeted).unwrap_err().to_string(),
+            "the page /blog/post is not in trigger.pages"
+        );
+        let billing = World {
+            path: "/app/billing/invoices",
+            ..World::new()
+        };
+        assert_eq!(
+            billing.check(&targeted).unwrap_err().to_string(),
+            "the page /app/billing/invoices matches trigger.exclude_pages \"/app/billing*\""
+        );
+    }
+
+    #[test]
+    fn the_debug_reason_names_the_failed_criterion() {
+        let world = World::new();
+        let segmented = survey(
+            r#", "segment": {"all": [{"attr": "plan", "op": "in", "value": ["enterprise"]}]}"#,
+        );
+        assert_eq!(
+            world.check(&segmented).unwrap_err().to_string(),
+            r#"the visitor is not in the segment: segment.all[0]: plan in ["enterprise"] is false: plan is "pro""#
+        );
+    }
+
+    #[test]
+    fn sampling_throttles_and_one_per_page_view_explain_themselves() {
+        let mut world = World::new();
+        assert_eq!(
+            world
+                .check(&survey(r#", "sample_percent": 0"#))
+                .unwrap_err()
+                .to_string(),
+            "the visitor is outside the 0% sample"
+        );
+        world.state.record_response("s", world.context.now_ms);
+        assert_eq!(
+            world.check(&survey("")).unwrap_err().to_string(),
+            "the visitor answered recently; asked again from 2027-02-21"
+        );
+        let mut world = World::new();
+        world.state.record_dismissed("s", world.context.now_ms);
+        assert_eq!(
+            world.check(&survey("")).unwrap_err().to_string(),
+            "the visitor dismissed it recently; shown again from 2026-11-30"
+        );
+        let mut world = World::new();
+        (0..3).for_each(|_| world.state.record_shown("s"));
+        assert_eq!(
+            world.check(&survey("")).unwrap_err().to_string(),
+            "already shown 3 times without an answer (max_shows)"
+        );
+        let world = World {
+            shown: true,
+            ..World::new()
+        };
+        assert_eq!(world.check(&survey("")), Err(Skip::OnePerPageView));
     }
 
     #[test]

@@ -92,12 +92,21 @@ impl EventContext {
 
     /// A `response` event with its score and category, and the comment once there is one.
     /// Returns `None` for a score off the kind's scale.
-    pub fn response(&self, id: String, score: u8, comment: Option<&str>, at: String) -> Option<Event> {
+    pub fn response(
+        &self,
+        id: String,
+        score: u8,
+        comment: Option<&str>,
+        at: String,
+    ) -> Option<Event> {
         let category = self.kind.categorize(score)?;
         Some(Event {
             score: Some(score),
             category: Some(category),
-            comment: comment.map(str::trim).filter(|c| !c.is_empty()).map(cap_comment),
+            comment: comment
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(cap_comment),
             ..self.event(id, EventKind::Response, at)
         })
     }
@@ -159,9 +168,13 @@ mod tests {
     fn comments_are_trimmed_capped_and_blank_ones_dropped() {
         let ctx = context();
         let long = "é".repeat(MAX_COMMENT_CHARS + 10);
-        let capped = ctx.response("i".into(), 3, Some(&long), "t".into()).unwrap();
+        let capped = ctx
+            .response("i".into(), 3, Some(&long), "t".into())
+            .unwrap();
         assert_eq!(capped.comment.unwrap().chars().count(), MAX_COMMENT_CHARS);
-        let blank = ctx.response("i".into(), 3, Some("   "), "t".into()).unwrap();
+        let blank = ctx
+            .response("i".into(), 3, Some("   "), "t".into())
+            .unwrap();
         assert_eq!(blank.comment, None);
         assert_eq!(blank.category, Some(Category::Detractor));
         assert!(ctx.response("i".into(), 11, None, "t".into()).is_none());

@@ -4,17 +4,27 @@ use crate::core::config::{Config, Link, Survey};
 use crate::core::metric::{Category, Kind};
 
 /// Every built-in text of one language. `{company}` in a question is replaced by the company
-/// name (or by [`Locale::us`] when the config has none).
+/// name; when the config has none, [`Locale::questions_without_company`] is shown instead.
+///
+/// Scale numbers are never localized: every language, Arabic included, shows Western Arabic
+/// digits (0-10). That is what most Arabic-language web UIs and NPS tools use for rating scales;
+/// in a right-to-left locale the scale still reads right to left because the popup has
+/// `dir=rtl`.
 #[derive(Debug)]
 pub struct Locale {
     /// BCP 47 language code (`en`, `fi`, ...).
     pub code: &'static str,
     /// Written right to left.
     pub rtl: bool,
-    /// Stand-in for an unnamed company ("us").
+    /// Stand-in for `{company}` in a survey's own question when the config has no company name
+    /// ("us").
     pub us: &'static str,
-    /// Standard questions, indexed by kind: NPS, CES, CSAT.
+    /// Standard questions with one `{company}` each, indexed by kind: NPS, CES, CSAT.
     pub questions: [&'static str; 3],
+    /// The standard questions for a config without a company name, indexed by kind. A sentence
+    /// of its own, because many languages cannot just put "us" where the company name goes
+    /// (French "vous nous recommandiez", Chinese CES "你们让我…", English CES "You made it…").
+    pub questions_without_company: [&'static str; 3],
     /// Scale end labels (lowest, highest), indexed by kind.
     pub scale_ends: [(&'static str, &'static str); 3],
     /// Default follow-up questions: negative, middle, positive category.
@@ -41,6 +51,11 @@ pub const EN: Locale = Locale {
         "{company} made it easy for me to handle my issue.",
         "How satisfied were you with {company}?",
     ],
+    questions_without_company: [
+        "How likely is it that you would recommend us to a friend or colleague?",
+        "You made it easy for me to handle my issue.",
+        "How satisfied were you with us?",
+    ],
     scale_ends: [
         ("Not at all likely", "Extremely likely"),
         ("Strongly disagree", "Strongly agree"),
@@ -62,7 +77,8 @@ pub const EN: Locale = Locale {
     chars_left: "{n} characters left",
 };
 
-/// Finnish.
+/// Finnish. The company name stays uninflected: it is the subject (CES, CSAT) or a bare object
+/// (NPS), so any brand name fits without a case ending.
 pub const FI: Locale = Locale {
     code: "fi",
     rtl: false,
@@ -70,7 +86,12 @@ pub const FI: Locale = Locale {
     questions: [
         "Kuinka todennäköisesti suosittelisit {company} ystävällesi tai kollegallesi?",
         "{company} teki asiani hoitamisesta helppoa.",
-        "Kuinka tyytyväinen olit {company}?",
+        "Kuinka tyytyväinen olit siihen, miten {company} palveli sinua?",
+    ],
+    questions_without_company: [
+        "Kuinka todennäköisesti suosittelisit meitä ystävällesi tai kollegallesi?",
+        "Asiani hoitaminen kanssanne oli helppoa.",
+        "Kuinka tyytyväinen olit palveluumme?",
     ],
     scale_ends: [
         ("Erittäin epätodennäköisesti", "Erittäin todennäköisesti"),
@@ -90,21 +111,292 @@ pub const FI: Locale = Locale {
     comment_placeholder: "Vastauksesi (vapaaehtoinen)",
     submit: "Lähetä",
     close: "Sulje kysely",
-    chars_left: "{n} merkkiä jäljellä",
+    // Not "{n} merkkiä jäljellä": that is wrong for n = 1 ("1 merkki").
+    chars_left: "Merkkejä jäljellä: {n}",
+};
+
+/// Swedish.
+pub const SV: Locale = Locale {
+    code: "sv",
+    rtl: false,
+    us: "oss",
+    questions: [
+        "Hur sannolikt är det att du skulle rekommendera {company} till en vän eller kollega?",
+        "{company} gjorde det enkelt för mig att hantera mitt ärende.",
+        "Hur nöjd var du med {company}?",
+    ],
+    questions_without_company: [
+        "Hur sannolikt är det att du skulle rekommendera oss till en vän eller kollega?",
+        "Ni gjorde det enkelt för mig att hantera mitt ärende.",
+        "Hur nöjd var du med oss?",
+    ],
+    scale_ends: [
+        ("Inte alls sannolikt", "Mycket sannolikt"),
+        ("Instämmer inte alls", "Instämmer helt"),
+        ("Mycket missnöjd", "Mycket nöjd"),
+    ],
+    follow_ups: [
+        "Vad tråkigt att höra. Vad kan vi göra bättre?",
+        "Tack! Vad skulle göra din upplevelse ännu bättre?",
+        "Vad roligt att höra! Vad uppskattar du mest?",
+    ],
+    thank_yous: [
+        "Tack för din ärliga feedback. Vi använder den för att bli bättre.",
+        "Tack för din feedback!",
+        "Tack! Vi är glada att du är nöjd med oss.",
+    ],
+    comment_placeholder: "Ditt svar (valfritt)",
+    submit: "Skicka",
+    close: "Stäng enkäten",
+    chars_left: "{n} tecken kvar",
+};
+
+/// Romanian, addressing the visitor formally ("dumneavoastră"), as customer surveys usually do.
+/// The CSAT question avoids a gendered adjective ("mulțumit/mulțumită").
+pub const RO: Locale = Locale {
+    code: "ro",
+    rtl: false,
+    us: "noi",
+    questions: [
+        "Cât de probabil este să recomandați {company} unui prieten sau coleg?",
+        "{company} mi-a ușurat rezolvarea problemei.",
+        "Care este nivelul dumneavoastră de satisfacție față de {company}?",
+    ],
+    questions_without_company: [
+        "Cât de probabil este să ne recomandați unui prieten sau coleg?",
+        "Mi-ați ușurat rezolvarea problemei.",
+        "Care este nivelul dumneavoastră de satisfacție față de noi?",
+    ],
+    scale_ends: [
+        ("Deloc probabil", "Extrem de probabil"),
+        ("Dezacord total", "Acord total"),
+        ("Foarte nemulțumit", "Foarte mulțumit"),
+    ],
+    follow_ups: [
+        "Ne pare rău să auzim asta. Ce am putea face mai bine?",
+        "Vă mulțumim! Ce v-ar face experiența și mai bună?",
+        "Ne bucurăm să auzim asta! Ce vă place cel mai mult?",
+    ],
+    thank_yous: [
+        "Vă mulțumim pentru feedbackul sincer. Ne va ajuta să ne îmbunătățim.",
+        "Vă mulțumim pentru feedback!",
+        "Vă mulțumim! Ne bucurăm că experiența cu noi v-a plăcut.",
+    ],
+    comment_placeholder: "Răspunsul dumneavoastră (opțional)",
+    submit: "Trimite",
+    close: "Închide sondajul",
+    // Not "{n} caractere rămase": from 20 on Romanian needs "de" ("20 de caractere").
+    chars_left: "Caractere rămase: {n}",
+};
+
+/// Simplified Chinese (mainland conventions, full-width punctuation). No spaces around
+/// `{company}`, so that Chinese and Latin brand names both fit.
+pub const ZH: Locale = Locale {
+    code: "zh",
+    rtl: false,
+    us: "我们",
+    questions: [
+        "您有多大可能向朋友或同事推荐{company}？",
+        "{company}让我轻松解决了问题。",
+        "您对{company}的满意度如何？",
+    ],
+    questions_without_company: [
+        "您有多大可能向朋友或同事推荐我们？",
+        "你们让我轻松解决了问题。",
+        "您对我们的满意度如何？",
+    ],
+    scale_ends: [
+        ("完全不可能", "极有可能"),
+        ("非常不同意", "非常同意"),
+        ("非常不满意", "非常满意"),
+    ],
+    follow_ups: [
+        "很抱歉给您带来了不好的体验。我们可以在哪些方面做得更好？",
+        "谢谢！怎样能让您的体验更好？",
+        "很高兴听到您这么说！您最喜欢哪一点？",
+    ],
+    thank_yous: [
+        "感谢您的坦诚反馈，我们会据此不断改进。",
+        "感谢您的反馈！",
+        "谢谢！很高兴您对我们感到满意。",
+    ],
+    comment_placeholder: "您的回答（选填）",
+    submit: "提交",
+    close: "关闭问卷",
+    chars_left: "还可输入{n}个字",
+};
+
+/// German, addressing the visitor formally ("Sie").
+pub const DE: Locale = Locale {
+    code: "de",
+    rtl: false,
+    us: "uns",
+    questions: [
+        "Wie wahrscheinlich ist es, dass Sie {company} einem Freund oder Kollegen weiterempfehlen?",
+        "{company} hat es mir leicht gemacht, mein Anliegen zu klären.",
+        "Wie zufrieden waren Sie mit {company}?",
+    ],
+    questions_without_company: [
+        "Wie wahrscheinlich ist es, dass Sie uns einem Freund oder Kollegen weiterempfehlen?",
+        "Sie haben es mir leicht gemacht, mein Anliegen zu klären.",
+        "Wie zufrieden waren Sie mit uns?",
+    ],
+    scale_ends: [
+        ("Überhaupt nicht wahrscheinlich", "Äußerst wahrscheinlich"),
+        ("Stimme überhaupt nicht zu", "Stimme voll und ganz zu"),
+        ("Sehr unzufrieden", "Sehr zufrieden"),
+    ],
+    follow_ups: [
+        "Das tut uns leid. Was könnten wir besser machen?",
+        "Danke! Was würde Ihre Erfahrung noch besser machen?",
+        "Das freut uns! Was gefällt Ihnen am besten?",
+    ],
+    thank_yous: [
+        "Vielen Dank für Ihr ehrliches Feedback. Wir nutzen es, um besser zu werden.",
+        "Vielen Dank für Ihr Feedback!",
+        "Vielen Dank! Schön, dass Sie mit uns zufrieden sind.",
+    ],
+    comment_placeholder: "Ihre Antwort (optional)",
+    submit: "Senden",
+    close: "Umfrage schließen",
+    chars_left: "Noch {n} Zeichen",
+};
+
+/// French, with typographic apostrophes and a no-break space before `?`, `!` and `:`. The company name never follows "de"
+/// or "le", so names starting with a vowel need no elision ("d’Orange").
+pub const FR: Locale = Locale {
+    code: "fr",
+    rtl: false,
+    us: "nous",
+    questions: [
+        "Quelle est la probabilité que vous recommandiez {company} à un ami ou à un collègue\u{a0}?",
+        "{company} m’a permis de régler mon problème facilement.",
+        "Quel est votre niveau de satisfaction concernant {company}\u{a0}?",
+    ],
+    questions_without_company: [
+        "Quelle est la probabilité que vous nous recommandiez à un ami ou à un collègue\u{a0}?",
+        "Vous m’avez permis de régler mon problème facilement.",
+        "Quel est votre niveau de satisfaction à notre égard\u{a0}?",
+    ],
+    scale_ends: [
+        ("Pas du tout probable", "Extrêmement probable"),
+        ("Pas du tout d’accord", "Tout à fait d’accord"),
+        ("Très insatisfait", "Très satisfait"),
+    ],
+    follow_ups: [
+        "Nous sommes désolés de l’apprendre. Que pourrions-nous améliorer\u{a0}?",
+        "Merci\u{a0}! Qu’est-ce qui rendrait votre expérience encore meilleure\u{a0}?",
+        "Ravis de l’apprendre\u{a0}! Qu’appréciez-vous le plus\u{a0}?",
+    ],
+    thank_yous: [
+        "Merci pour votre retour sincère. Nous nous en servirons pour nous améliorer.",
+        "Merci pour votre retour\u{a0}!",
+        "Merci\u{a0}! Nous sommes ravis que l’expérience vous ait plu.",
+    ],
+    comment_placeholder: "Votre réponse (facultatif)",
+    submit: "Envoyer",
+    close: "Fermer l’enquête",
+    // Not "{n} caractères restants": wrong for n = 0 and 1.
+    chars_left: "Caractères restants\u{a0}: {n}",
+};
+
+/// Spanish, neutral between Spain and Latin America, addressing the visitor as "tú".
+pub const ES: Locale = Locale {
+    code: "es",
+    rtl: false,
+    us: "nosotros",
+    questions: [
+        "¿Qué probabilidad hay de que recomiendes {company} a un amigo o colega?",
+        "{company} me facilitó resolver mi problema.",
+        "¿Cuál es tu nivel de satisfacción con {company}?",
+    ],
+    questions_without_company: [
+        "¿Qué probabilidad hay de que nos recomiendes a un amigo o colega?",
+        "Me resultó fácil resolver mi problema.",
+        "¿Cuál es tu nivel de satisfacción con nosotros?",
+    ],
+    scale_ends: [
+        ("Nada probable", "Extremadamente probable"),
+        ("Totalmente en desacuerdo", "Totalmente de acuerdo"),
+        ("Muy insatisfecho", "Muy satisfecho"),
+    ],
+    follow_ups: [
+        "Lamentamos que tu experiencia no haya sido buena. ¿Qué podríamos mejorar?",
+        "¡Gracias! ¿Qué haría que tu experiencia fuera aún mejor?",
+        "¡Nos alegra saberlo! ¿Qué es lo que más te gusta?",
+    ],
+    thank_yous: [
+        "Gracias por tu sinceridad. Usaremos tus comentarios para mejorar.",
+        "¡Gracias por tus comentarios!",
+        "¡Gracias! Nos alegra mucho que te guste lo que hacemos.",
+    ],
+    comment_placeholder: "Tu respuesta (opcional)",
+    submit: "Enviar",
+    close: "Cerrar encuesta",
+    // Not "Quedan {n} caracteres": wrong for n = 1.
+    chars_left: "Caracteres restantes: {n}",
+};
+
+/// Arabic (Modern Standard Arabic), written right to left; see [`Locale`] for the digits.
+/// `us` is a noun ("our services") because Arabic object pronouns are suffixes, not words.
+pub const AR: Locale = Locale {
+    code: "ar",
+    rtl: true,
+    us: "خدماتنا",
+    questions: [
+        "ما مدى احتمال أن توصي بـ{company} لصديق أو زميل؟",
+        "كان من السهل عليّ حلّ مشكلتي مع {company}.",
+        "ما مدى رضاك عن {company}؟",
+    ],
+    questions_without_company: [
+        "ما مدى احتمال أن توصي بنا لصديق أو زميل؟",
+        "كان من السهل عليّ حلّ مشكلتي معكم.",
+        "ما مدى رضاك عنّا؟",
+    ],
+    scale_ends: [
+        ("غير محتمل إطلاقًا", "محتمل للغاية"),
+        ("أعارض بشدة", "أوافق بشدة"),
+        ("غير راضٍ إطلاقًا", "راضٍ جدًا"),
+    ],
+    follow_ups: [
+        "يؤسفنا سماع ذلك. ما الذي يمكننا تحسينه؟",
+        "شكرًا لك! ما الذي قد يجعل تجربتك أفضل؟",
+        "يسعدنا سماع ذلك! ما أكثر ما يعجبك؟",
+    ],
+    thank_yous: [
+        "شكرًا على ملاحظاتك الصريحة. سنستفيد منها في التحسين.",
+        "شكرًا على ملاحظاتك!",
+        "شكرًا لك! يسعدنا أنك استمتعت بتجربتك معنا.",
+    ],
+    comment_placeholder: "إجابتك (اختياري)",
+    submit: "إرسال",
+    close: "إغلاق الاستبيان",
+    chars_left: "الأحرف المتبقية: {n}",
 };
 
 /// Every built-in language.
-pub const LOCALES: &[&Locale] = &[&EN, &FI];
+pub const LOCALES: &[&Locale] = &[&EN, &FI, &SV, &RO, &ZH, &DE, &FR, &ES, &AR];
 
 /// Finds a built-in language for a tag such as `fi-FI` (`fi-FI` -> `fi`), ignoring case.
 pub fn builtin(tag: &str) -> Option<&'static Locale> {
-    let primary = tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
-    LOCALES.iter().copied().find(|locale| locale.code == primary)
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase();
+    LOCALES
+        .iter()
+        .copied()
+        .find(|locale| locale.code == primary)
 }
 
 /// Picks the visitor's language: the config's `locale` unless it is `auto`, then the browser's
 /// preferred languages, then the page's `<html lang>`, then English.
-pub fn negotiate(config_locale: &str, browser_languages: &[String], html_lang: Option<&str>) -> &'static Locale {
+pub fn negotiate(
+    config_locale: &str,
+    browser_languages: &[String],
+    html_lang: Option<&str>,
+) -> &'static Locale {
     let configured = (!config_locale.eq_ignore_ascii_case("auto")).then_some(config_locale);
     configured
         .into_iter()
@@ -115,7 +407,10 @@ pub fn negotiate(config_locale: &str, browser_languages: &[String], html_lang: O
 }
 
 fn sentiment_index(kind: Kind, category: Category) -> usize {
-    kind.categories().iter().position(|&c| c == category).unwrap_or(1)
+    kind.categories()
+        .iter()
+        .position(|&c| c == category)
+        .unwrap_or(1)
 }
 
 /// All texts one survey shows, resolved for one language: the survey's own `text.<locale>`
@@ -155,12 +450,22 @@ impl SurveyTexts {
             Kind::Ces => 1,
             Kind::Csat => 2,
         };
-        let company = if config.company.trim().is_empty() { locale.us } else { config.company.trim() };
-        let question = custom
-            .and_then(|t| t.question.clone())
-            .unwrap_or_else(|| locale.questions[kind_index].to_string())
-            .replace("{company}", company);
-        let per_category = |pick: fn(&crate::core::config::SurveyText) -> &std::collections::BTreeMap<Category, String>,
+        let company = config.company.trim();
+        let question = match custom.and_then(|t| t.question.as_deref()) {
+            Some(own) => own.replace(
+                "{company}",
+                if company.is_empty() {
+                    locale.us
+                } else {
+                    company
+                },
+            ),
+            None if company.is_empty() => locale.questions_without_company[kind_index].to_string(),
+            None => locale.questions[kind_index].replace("{company}", company),
+        };
+        let per_category = |pick: fn(
+            &crate::core::config::SurveyText,
+        ) -> &std::collections::BTreeMap<Category, String>,
                             defaults: &[&'static str; 3]| {
             survey
                 .kind
@@ -168,7 +473,9 @@ impl SurveyTexts {
                 .iter()
                 .map(|&category| {
                     let own = custom.and_then(|t| pick(t).get(&category)).cloned();
-                    let text = own.unwrap_or_else(|| defaults[sentiment_index(survey.kind, category)].to_string());
+                    let text = own.unwrap_or_else(|| {
+                        defaults[sentiment_index(survey.kind, category)].to_string()
+                    });
                     (category, text)
                 })
                 .collect()
@@ -181,7 +488,9 @@ impl SurveyTexts {
             scale_ends: (low.to_string(), high.to_string()),
             follow_up: per_category(|t| &t.follow_up, &locale.follow_ups),
             thank_you: per_category(|t| &t.thank_you, &locale.thank_yous),
-            links: custom.map(|t| t.link.iter().map(|(c, l)| (*c, l.clone())).collect()).unwrap_or_default(),
+            links: custom
+                .map(|t| t.link.iter().map(|(c, l)| (*c, l.clone())).collect())
+                .unwrap_or_default(),
             comment_placeholder: locale.comment_placeholder.to_string(),
             submit: locale.submit.to_string(),
             close: locale.close.to_string(),
@@ -201,7 +510,10 @@ impl SurveyTexts {
 
     /// The thank-you link for `category`, if the survey has one.
     pub fn link_for(&self, category: Category) -> Option<&Link> {
-        self.links.iter().find(|(c, _)| *c == category).map(|(_, link)| link)
+        self.links
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map(|(_, link)| link)
     }
 
     /// The counter text for `remaining` characters.
@@ -211,7 +523,10 @@ impl SurveyTexts {
 }
 
 fn lookup(texts: &[(Category, String)], category: Category) -> &str {
-    texts.iter().find(|(c, _)| *c == category).map_or("", |(_, text)| text.as_str())
+    texts
+        .iter()
+        .find(|(c, _)| *c == category)
+        .map_or("", |(_, text)| text.as_str())
 }
 
 #[cfg(test)]
@@ -220,7 +535,9 @@ mod tests {
     use crate::core::config::parse;
 
     fn config(json_surveys: &str, company: &str) -> Config {
-        let json = format!(r#"{{"collector": "/c", "company": "{company}", "surveys": [{json_surveys}]}}"#);
+        let json = format!(
+            r#"{{"collector": "/c", "company": "{company}", "surveys": [{json_surveys}]}}"#
+        );
         parse(&json).unwrap().config
     }
 
@@ -238,8 +555,14 @@ mod tests {
     fn the_nps_question_names_the_company_or_says_us() {
         let named = config(r#"{"id": "s", "kind": "nps"}"#, "Acme");
         let texts = SurveyTexts::resolve(&named, &named.surveys[0], &EN);
-        assert_eq!(texts.question, "How likely is it that you would recommend Acme to a friend or colleague?");
-        assert_eq!(texts.scale_ends, ("Not at all likely".into(), "Extremely likely".into()));
+        assert_eq!(
+            texts.question,
+            "How likely is it that you would recommend Acme to a friend or colleague?"
+        );
+        assert_eq!(
+            texts.scale_ends,
+            ("Not at all likely".into(), "Extremely likely".into())
+        );
         let unnamed = config(r#"{"id": "s", "kind": "nps"}"#, "");
         let texts = SurveyTexts::resolve(&unnamed, &unnamed.surveys[0], &EN);
         assert!(texts.question.contains("recommend us to"));
@@ -255,7 +578,10 @@ mod tests {
         let en = SurveyTexts::resolve(&config, &config.surveys[0], &EN);
         assert_eq!(en.follow_up_for(Category::Detractor), "Ouch. Why?");
         assert_eq!(en.follow_up_for(Category::Promoter), EN.follow_ups[2]);
-        assert_eq!(en.link_for(Category::Promoter).map(|l| l.label.as_str()), Some("Review us"));
+        assert_eq!(
+            en.link_for(Category::Promoter).map(|l| l.label.as_str()),
+            Some("Review us")
+        );
         assert!(en.link_for(Category::Detractor).is_none());
         let fi = SurveyTexts::resolve(&config, &config.surveys[0], &FI);
         assert_eq!(fi.follow_up_for(Category::Detractor), FI.follow_ups[0]);
@@ -264,7 +590,10 @@ mod tests {
 
     #[test]
     fn ces_and_csat_use_their_own_questions_and_categories() {
-        let config = config(r#"{"id": "c", "kind": "ces"}, {"id": "s", "kind": "csat"}"#, "Acme");
+        let config = config(
+            r#"{"id": "c", "kind": "ces"}, {"id": "s", "kind": "csat"}"#,
+            "Acme",
+        );
         let ces = SurveyTexts::resolve(&config, &config.surveys[0], &EN);
         assert_eq!(ces.question, "Acme made it easy for me to handle my issue.");
         assert_eq!(ces.thank_you_for(Category::Easy), EN.thank_yous[2]);
@@ -272,5 +601,120 @@ mod tests {
         assert_eq!(csat.question, "How satisfied were you with Acme?");
         assert_eq!(csat.follow_up_for(Category::Unsatisfied), EN.follow_ups[0]);
         assert_eq!(csat.chars_left_text(12), "12 characters left");
+    }
+
+    fn all_texts(locale: &Locale) -> Vec<&'static str> {
+        let mut texts = vec![
+            locale.code,
+            locale.us,
+            locale.comment_placeholder,
+            locale.submit,
+            locale.close,
+            locale.chars_left,
+        ];
+        texts.extend(locale.questions);
+        texts.extend(locale.questions_without_company);
+        texts.extend(
+            locale
+                .scale_ends
+                .iter()
+                .flat_map(|&(low, high)| [low, high]),
+        );
+        texts.extend(locale.follow_ups);
+        texts.extend(locale.thank_yous);
+        texts
+    }
+
+    #[test]
+    fn every_locale_is_complete_and_well_formed() {
+        assert_eq!(LOCALES.len(), 9);
+        for locale in LOCALES {
+            for text in all_texts(locale) {
+                assert!(!text.trim().is_empty(), "{}: empty text", locale.code);
+            }
+            for question in locale.questions {
+                assert_eq!(
+                    question.matches("{company}").count(),
+                    1,
+                    "{}: {question}",
+                    locale.code
+                );
+            }
+            for question in locale.questions_without_company {
+                assert!(!question.contains('{'), "{}: {question}", locale.code);
+            }
+            assert!(locale.chars_left.contains("{n}"), "{}", locale.code);
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_lowercase_and_only_arabic_is_rtl() {
+        let codes: Vec<&str> = LOCALES.iter().map(|l| l.code).collect();
+        assert_eq!(
+            codes,
+            ["en", "fi", "sv", "ro", "zh", "de", "fr", "es", "ar"]
+        );
+        for (i, code) in codes.iter().enumerate() {
+            assert_eq!(*code, code.to_ascii_lowercase());
+            assert!(!codes[..i].contains(code), "duplicate {code}");
+        }
+        let rtl: Vec<&str> = LOCALES.iter().filter(|l| l.rtl).map(|l| l.code).collect();
+        assert_eq!(rtl, ["ar"]);
+    }
+
+    #[test]
+    fn negotiation_maps_regional_tags_and_falls_through_unknown_ones() {
+        assert_eq!(negotiate("auto", &["sv-SE".into()], None).code, "sv");
+        for tag in ["zh-CN", "zh-Hans-CN", "zh-TW"] {
+            assert_eq!(negotiate("auto", &[tag.into()], None).code, "zh", "{tag}");
+        }
+        assert_eq!(negotiate("auto", &["ar-EG".into()], None).code, "ar");
+        assert_eq!(
+            negotiate("auto", &["pt-BR".into(), "de-AT".into()], None).code,
+            "de"
+        );
+        assert_eq!(negotiate("auto", &["pt-BR".into()], Some("ro")).code, "ro");
+        assert_eq!(negotiate("pt-BR", &[], None).code, "en");
+    }
+
+    #[test]
+    fn german_names_the_company_and_arabic_is_rtl() {
+        let config = config(r#"{"id": "s", "kind": "nps"}"#, "Acme");
+        let de = SurveyTexts::resolve(&config, &config.surveys[0], &DE);
+        assert_eq!(
+            de.question,
+            "Wie wahrscheinlich ist es, dass Sie Acme einem Freund oder Kollegen weiterempfehlen?"
+        );
+        let ar = SurveyTexts::resolve(
+            &config,
+            &config.surveys[0],
+            negotiate("auto", &["ar-EG".into()], None),
+        );
+        assert!(ar.rtl);
+        assert_eq!(
+            (ar.locale, ar.question.as_str()),
+            ("ar", "ما مدى احتمال أن توصي بـAcme لصديق أو زميل؟")
+        );
+        assert!(!de.rtl);
+    }
+
+    #[test]
+    fn without_a_company_the_own_sentence_is_used_and_custom_questions_say_us() {
+        let unnamed = config(
+            r#"{"id": "c", "kind": "ces"}, {"id": "s", "kind": "csat", "text": {"fr": {"question": "Que pensez-vous de {company} ?"}}}"#,
+            "  ",
+        );
+        let ces = SurveyTexts::resolve(&unnamed, &unnamed.surveys[0], &EN);
+        assert_eq!(ces.question, "You made it easy for me to handle my issue.");
+        let fr = SurveyTexts::resolve(&unnamed, &unnamed.surveys[1], &FR);
+        assert_eq!(fr.question, "Que pensez-vous de nous ?");
+        let fi = SurveyTexts::resolve(&unnamed, &unnamed.surveys[1], &FI);
+        assert_eq!(fi.question, "Kuinka tyytyväinen olit palveluumme?");
+        let named = config(r#"{"id": "s", "kind": "csat"}"#, "Acme");
+        let fi = SurveyTexts::resolve(&named, &named.surveys[0], &FI);
+        assert_eq!(
+            fi.question,
+            "Kuinka tyytyväinen olit siihen, miten Acme palveli sinua?"
+        );
     }
 }

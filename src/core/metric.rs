@@ -91,7 +91,11 @@ impl Kind {
         match self {
             Kind::Nps => &[Category::Detractor, Category::Passive, Category::Promoter],
             Kind::Ces => &[Category::Difficult, Category::Neutral, Category::Easy],
-            Kind::Csat => &[Category::Unsatisfied, Category::Neutral, Category::Satisfied],
+            Kind::Csat => &[
+                Category::Unsatisfied,
+                Category::Neutral,
+                Category::Satisfied,
+            ],
         }
     }
 
@@ -187,16 +191,29 @@ impl Summary {
                 Kind::Nps => share(2) - share(0),
                 Kind::Csat => share(2),
                 Kind::Ces => {
-                    distribution.iter().map(|(s, n)| f64::from(*s) * *n as f64).sum::<f64>() / total
+                    distribution
+                        .iter()
+                        .map(|(s, n)| f64::from(*s) * *n as f64)
+                        .sum::<f64>()
+                        / total
                 }
             }
         });
-        Summary { kind, responses, categories, distribution, score }
+        Summary {
+            kind,
+            responses,
+            categories,
+            distribution,
+            score,
+        }
     }
 
     /// Responses in `category` (0 for a category of another kind).
     pub fn count(&self, category: Category) -> u64 {
-        self.categories.iter().find(|(c, _)| *c == category).map_or(0, |(_, n)| *n)
+        self.categories
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map_or(0, |(_, n)| *n)
     }
 }
 
@@ -222,11 +239,23 @@ mod tests {
 
     #[test]
     fn ces_and_csat_categories_follow_the_spec_table() {
-        let ces: Vec<_> = Kind::Ces.scores().filter_map(|s| Kind::Ces.categorize(s)).collect();
+        let ces: Vec<_> = Kind::Ces
+            .scores()
+            .filter_map(|s| Kind::Ces.categorize(s))
+            .collect();
         use Category::*;
-        assert_eq!(ces, [Difficult, Difficult, Difficult, Neutral, Easy, Easy, Easy]);
-        let csat: Vec<_> = Kind::Csat.scores().filter_map(|s| Kind::Csat.categorize(s)).collect();
-        assert_eq!(csat, [Unsatisfied, Unsatisfied, Neutral, Satisfied, Satisfied]);
+        assert_eq!(
+            ces,
+            [Difficult, Difficult, Difficult, Neutral, Easy, Easy, Easy]
+        );
+        let csat: Vec<_> = Kind::Csat
+            .scores()
+            .filter_map(|s| Kind::Csat.categorize(s))
+            .collect();
+        assert_eq!(
+            csat,
+            [Unsatisfied, Unsatisfied, Neutral, Satisfied, Satisfied]
+        );
         assert_eq!(Kind::Ces.categorize(0), None);
         assert_eq!(Kind::Csat.categorize(6), None);
     }

@@ -34,7 +34,9 @@ pub fn SurveyPopup(
 
     let follow_up_texts = Arc::clone(&texts);
     let follow_up_question = Signal::derive(move || {
-        category().map(|c| follow_up_texts.follow_up_for(c).to_string()).unwrap_or_default()
+        category()
+            .map(|c| follow_up_texts.follow_up_for(c).to_string())
+            .unwrap_or_default()
     });
     let counter_texts = Arc::clone(&texts);
     let chars_left = Callback::new(move |n: usize| counter_texts.chars_left_text(n));

@@ -6,36 +6,145 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
+use sqlx::Connection;
 use std::path::PathBuf;
-use survey_collector::config::Config;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use survey_collector::config::{Config, LogFormat};
 use survey_collector::store::Store;
 use survey_collector::{app, AppState};
 use tower::ServiceExt;
 
-/// The collector over a fresh in-memory database, allowing any origin.
-pub async fn collector() -> Router {
-    collector_at("sqlite::memory:", &["*"]).await
+/// Runs each listed `async fn(Db)` as two tests, `sqlite::NAME` and `postgres::NAME`; the
+/// PostgreSQL one passes with a notice when `TEST_DATABASE_URL_PG` is unset.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::common::Db::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(db) = crate::common::Db::postgres() { super::$name(db).await }
+            })*
+        }
+    };
 }
 
-/// The collector over `database_url`, allowing `origins`.
-pub async fn collector_at(database_url: &str, origins: &[&str]) -> Router {
-    let config = Config {
+/// The database a test runs against.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// A fresh in-memory SQLite database per collector.
+    Sqlite,
+    /// A fresh database per collector on the PostgreSQL server at this URL.
+    Postgres(String),
+}
+
+impl Db {
+    /// PostgreSQL at `TEST_DATABASE_URL_PG`, or `None` after saying that the test is skipped.
+    pub fn postgres() -> Option<Db> {
+        match std::env::var("TEST_DATABASE_URL_PG") {
+            Ok(url) if !url.is_empty() => Some(Db::Postgres(url)),
+            _ => {
+                eprintln!("TEST_DATABASE_URL_PG is not set: skipping this PostgreSQL test (see scripts/with-postgres.sh)");
+                None
+            }
+        }
+    }
+
+    /// The URL of a new, empty database: in-memory SQLite, or a database created on the
+    /// PostgreSQL server (named `survey_test_*`; the throwaway server is deleted afterwards).
+    pub async fn fresh_url(&self) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let Db::Postgres(server) = self else {
+            return "sqlite::memory:".into();
+        };
+        let name = format!(
+            "survey_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        sqlx::any::install_default_drivers();
+        let mut admin = sqlx::AnyConnection::connect(server)
+            .await
+            .expect("cannot connect to TEST_DATABASE_URL_PG");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        // Same server and parameters, other database: postgres://AUTHORITY/NAME?PARAMS.
+        let (base, params) = server
+            .split_once('?')
+            .map_or((server.as_str(), String::new()), |(b, p)| {
+                (b, format!("?{p}"))
+            });
+        let authority = base.find("://").map_or(0, |i| i + 3);
+        let root = base[authority..]
+            .find('/')
+            .map_or(base, |i| &base[..authority + i]);
+        format!("{root}/{name}{params}")
+    }
+
+    /// The collector over a fresh database, allowing any origin.
+    pub async fn collector(&self) -> Router {
+        collector_with(config(&self.fresh_url().await)).await
+    }
+}
+
+/// The collector over a fresh in-memory SQLite database, allowing any origin.
+pub async fn collector() -> Router {
+    Db::Sqlite.collector().await
+}
+
+/// The test configuration over `database_url`: any origin, no write key, static test files.
+pub fn config(database_url: &str) -> Config {
+    Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.into(),
         static_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/static"),
-        cors_origins: origins.iter().map(|o| o.to_string()).collect(),
-    };
+        cors_origins: vec!["*".into()],
+        write_key: None,
+        log_format: LogFormat::Text,
+    }
+}
+
+/// The collector as `config` says.
+pub async fn collector_with(config: Config) -> Router {
     let store = Store::connect(&config.database_url).await.unwrap();
     app(AppState::new(store, &config).unwrap())
 }
 
 /// A wire-format event (SPEC 3.5) at 2026-11-23T10:00:00Z.
-pub fn event(id: &str, event: &str, survey: &str, kind: &str, score: Option<u8>, comment: Option<&str>) -> Value {
-    event_at(id, event, survey, kind, score, comment, "2026-11-23T10:00:00Z")
+pub fn event(
+    id: &str,
+    event: &str,
+    survey: &str,
+    kind: &str,
+    score: Option<u8>,
+    comment: Option<&str>,
+) -> Value {
+    event_at(
+        id,
+        event,
+        survey,
+        kind,
+        score,
+        comment,
+        "2026-11-23T10:00:00Z",
+    )
 }
 
 /// A wire-format event at `at`.
-pub fn event_at(id: &str, event: &str, survey: &str, kind: &str, score: Option<u8>, comment: Option<&str>, at: &str) -> Value {
+pub fn event_at(
+    id: &str,
+    event: &str,
+    survey: &str,
+    kind: &str,
+    score: Option<u8>,
+    comment: Option<&str>,
+    at: &str,
+) -> Value {
     json!({
         "id": id, "event": event, "survey_id": survey, "kind": kind, "score": score,
         "category": null, "comment": comment, "visitor_id": "v1", "locale": "en",
@@ -48,11 +157,19 @@ pub fn event_at(id: &str, event: &str, survey: &str, kind: &str, score: Option<u
 pub async fn send(app: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
     let response = app.clone().oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
-    (parts.status, parts.headers, body.collect().await.unwrap().to_bytes())
+    (
+        parts.status,
+        parts.headers,
+        body.collect().await.unwrap().to_bytes(),
+    )
 }
 
 /// POSTs `body` to `/v1/events` with `content_type` (none when `None`); returns status and JSON.
-pub async fn post_events(app: &Router, content_type: Option<&str>, body: impl Into<Body>) -> (StatusCode, Value) {
+pub async fn post_events(
+    app: &Router,
+    content_type: Option<&str>,
+    body: impl Into<Body>,
+) -> (StatusCode, Value) {
     let mut request = Request::post("/v1/events");
     if let Some(content_type) = content_type {
         request = request.header("content-type", content_type);
@@ -63,7 +180,8 @@ pub async fn post_events(app: &Router, content_type: Option<&str>, body: impl In
 
 /// POSTs a JSON value as `text/plain;charset=UTF-8` (what the widget sends) and expects 200.
 pub async fn post_ok(app: &Router, events: Value) {
-    let (status, body) = post_events(app, Some("text/plain;charset=UTF-8"), events.to_string()).await;
+    let (status, body) =
+        post_events(app, Some("text/plain;charset=UTF-8"), events.to_string()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 

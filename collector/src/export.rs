@@ -1,0 +1,104 @@
+//! `GET /v1/surveys/{id}/responses.csv`: the responses a report filter selects, as CSV.
+
+use crate::api::{survey_and_filter, unknown_survey, ApiError};
+use crate::filter::FilterQuery;
+use crate::store::{EventRow, EVENT_COLUMNS};
+use crate::AppState;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// `GET /v1/surveys/{id}/responses.csv?from=&to=&category=&q=`: the responses of the report's
+/// kind that the filter selects, oldest first, one column per [`EventRow`] field.
+pub async fn responses_csv(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<FilterQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let (survey_id, filter) = survey_and_filter(path, query)?;
+    let Some(counts) = state.store.survey(&survey_id, &filter).await? else {
+        return Err(unknown_survey(&survey_id));
+    };
+    let rows = state
+        .store
+        .response_rows(&survey_id, counts.kind, &filter)
+        .await?;
+    let csv = to_csv(&rows)
+        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+    let disposition = format!(
+        "attachment; filename=\"{}-responses.csv\"",
+        file_name(&survey_id)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The rows as CSV with a header line, every text cell [`defused`].
+fn to_csv(rows: &[EventRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(EVENT_COLUMNS)?;
+    for row in rows {
+        let text = |value: &Option<String>| defused(value.as_deref().unwrap_or(""));
+        out.write_record([
+            defused(&row.id),
+            row.event.clone(),
+            defused(&row.survey_id),
+            row.kind.clone(),
+            row.score.map(|s| s.to_string()).unwrap_or_default(),
+            text(&row.category),
+            text(&row.comment),
+            text(&row.visitor_id),
+            defused(&row.locale),
+            defused(&row.page_url),
+            defused(&row.at),
+            row.received_at.clone(),
+            defused(&row.widget_version),
+            defused(&row.survey_version),
+        ])?;
+    }
+    out.into_inner().map_err(|error| error.into_error().into())
+}
+
+/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@`, tab or
+/// carriage return gets a leading `'` (OWASP's CSV injection advice).
+fn defused(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// `survey_id` reduced to characters safe in a `Content-Disposition` file name.
+fn file_name(survey_id: &str) -> String {
+    survey_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_names_are_safe() {
+        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defused("-1+2"), "'-1+2");
+        assert_eq!(defused("fine = ok"), "fine = ok");
+        assert_eq!(file_name("a/b \"c\".csv"), "a_b__c__csv");
+    }
+}

@@ -1,0 +1,226 @@
+//! The `survey-collector` binary as an operator meets it: `--help`, startup errors, JSON logs,
+//! and a graceful stop on SIGTERM that loses no accepted event.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_survey-collector");
+
+/// A running collector and its address (`127.0.0.1:PORT`).
+struct Running {
+    child: Child,
+    addr: String,
+}
+
+/// Starts the collector on a free port with `args`, once it says it listens.
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--static-dir", "tests/static"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("survey-collector listening on http://")
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_owned();
+    Running { child, addr }
+}
+
+impl Running {
+    /// Sends SIGTERM.
+    fn terminate(&self) {
+        assert!(Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success());
+    }
+
+    /// Sends SIGTERM and waits for a successful exit; returns the logs.
+    fn stop(self) -> String {
+        self.terminate();
+        self.wait()
+    }
+
+    /// Waits (at most 10 s) for a successful exit; returns the logs.
+    fn wait(mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "the collector did not stop on SIGTERM"
+            );
+            sleep(Duration::from_millis(20));
+        }
+        assert!(self.child.wait().unwrap().success());
+        let mut stderr = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        stderr
+    }
+}
+
+/// A plain HTTP/1.1 request on a new connection; returns the status and the body.
+fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+        .unwrap();
+    read_response(stream)
+}
+
+/// Reads a whole `Connection: close` response.
+fn read_response(mut stream: TcpStream) -> (u16, String) {
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{response:?}"));
+    (
+        status,
+        response
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+fn shown_event(id: &str) -> String {
+    serde_json::json!({
+        "id": id, "event": "shown", "survey_id": "s", "kind": "nps", "locale": "en",
+        "page_url": "https://example.com/", "at": "2026-11-23T10:00:00Z",
+        "widget_version": "0.1.0", "survey_version": "h1"
+    })
+    .to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BINARY).args(args).output().unwrap()
+}
+
+#[test]
+fn help_explains_every_option_and_its_environment_variable() {
+    let help = String::from_utf8(run(&["--help"]).stdout).unwrap();
+    for needle in [
+        "--listen",
+        "COLLECTOR_LISTEN",
+        "--database-url",
+        "DATABASE_URL",
+        "postgres://",
+        "--static-dir",
+        "--cors-origin",
+        "COLLECTOR_CORS_ORIGINS",
+        "--write-key",
+        "COLLECTOR_WRITE_KEY",
+        "X-Write-Key",
+        "--log-format",
+        "COLLECTOR_LOG_FORMAT",
+        "RUST_LOG",
+    ] {
+        assert!(
+            help.contains(needle),
+            "--help does not mention {needle}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn a_port_in_use_or_a_bad_database_url_is_a_clear_error() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = run(&["--listen", &addr, "--database-url", "sqlite::memory:"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")) && stderr.contains("in use"),
+        "{stderr}"
+    );
+
+    let output = run(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        "mysql-ish://nowhere",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("cannot open the database (--database-url)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn json_logs_have_one_line_per_request_without_the_query() {
+    let collector = start(&["--database-url", "sqlite::memory:", "--log-format", "json"]);
+    assert_eq!(
+        request(&collector.addr, "GET", "/health?write_key=secret", "").0,
+        200
+    );
+    let logs = collector.stop();
+    let line = logs
+        .lines()
+        .find(|line| line.contains("/health"))
+        .unwrap_or_else(|| panic!("no request line in {logs}"));
+    let line: Value = serde_json::from_str(line).unwrap();
+    assert_eq!(
+        (
+            line["method"].as_str(),
+            line["path"].as_str(),
+            line["status"].as_u64()
+        ),
+        (Some("GET"), Some("/health"), Some(200))
+    );
+    assert!(
+        line["latency_ms"].as_f64().is_some() && line["level"] == "INFO",
+        "{line}"
+    );
+    assert!(!logs.contains("secret"));
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_and_keeps_its_event() {
+    let db = std::env::temp_dir().join(format!(
+        "survey-collector-shutdown-{}.db",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&db);
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let collector = start(&["--database-url", &url]);
+
+    // Half a request is on the wire when the signal arrives; the rest follows after it.
+    let body = shown_event("in-flight");
+    let (head, tail) = body.split_at(body.len() / 2);
+    let mut stream = TcpStream::connect(&collector.addr).unwrap();
+    write!(stream, "POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{head}", body.len())
+        .unwrap();
+    sleep(Duration::from_millis(200));
+    collector.terminate();
+    sleep(Duration::from_millis(300));
+    stream.write_all(tail.as_bytes()).unwrap();
+    assert_eq!(read_response(stream), (200, r#"{"accepted":1}"#.to_owned()));
+    collector.wait();
+
+    let restarted = start(&["--database-url", &url]);
+    let (status, events) = request(&restarted.addr, "GET", "/v1/events?survey_id=s", "");
+    assert_eq!(status, 200);
+    let events: Value = serde_json::from_str(&events).unwrap();
+    assert_eq!(events.as_array().map(Vec::len), Some(1), "{events}");
+    restarted.stop();
+    let _ = std::fs::remove_file(&db);
+}

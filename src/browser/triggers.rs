@@ -1,0 +1,106 @@
+//! Page listeners behind the scroll and exit-intent trigger conditions, installed once per page.
+//!
+//! Exit intent: on desktop, the pointer leaving the page through its top edge (towards the tab
+//! bar or the address bar). On touch devices, which have no pointer to track, either a fast
+//! upward scroll (at least 30% of the viewport in under half a second, after the visitor
+//! scrolled down, the usual "heading for the address bar" gesture), or the visitor coming back
+//! to the page after switching to another tab or app.
+
+use crate::browser::page;
+use crate::core::trigger::scroll_depth_percent;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+const FAST_SCROLL_SHARE: f64 = 0.3;
+const FAST_SCROLL_MS: f64 = 500.0;
+
+/// Reports scroll depth (0-100) on every scroll and once now, and exit intent when it happens.
+pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(document) = window.document() else {
+        return;
+    };
+    let on_exit_intent = Rc::new(on_exit_intent);
+    let touch = page::touch_device();
+
+    let depth = {
+        let window = window.clone();
+        move || {
+            let viewport = window
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0);
+            let top = window.scroll_y().unwrap_or(0.0);
+            let height = window
+                .document()
+                .and_then(|d| d.document_element())
+                .map_or(0.0, |root| f64::from(root.scroll_height()));
+            (top, viewport, scroll_depth_percent(top, viewport, height))
+        }
+    };
+    on_scroll(depth().2);
+
+    let last = Rc::new(Cell::new((js_sys::Date::now(), depth().0)));
+    let exit = Rc::clone(&on_exit_intent);
+    add_listener(&window, "scroll", move |_: web_sys::Event| {
+        let (top, viewport, percent) = depth();
+        on_scroll(percent);
+        if touch {
+            let (then, previous_top) = last.get();
+            let now = js_sys::Date::now();
+            let fast_upward =
+                previous_top - top > viewport * FAST_SCROLL_SHARE && now - then < FAST_SCROLL_MS;
+            if fast_upward && previous_top > viewport {
+                exit();
+            }
+            if now - then > FAST_SCROLL_MS / 4.0 {
+                last.set((now, top));
+            }
+        }
+    });
+
+    if touch {
+        let exit = Rc::clone(&on_exit_intent);
+        let was_hidden = Cell::new(false);
+        let doc = document.clone();
+        add_listener(&document, "visibilitychange", move |_: web_sys::Event| {
+            if doc.hidden() {
+                was_hidden.set(true);
+            } else if was_hidden.replace(false) {
+                exit();
+            }
+        });
+    } else {
+        add_listener(&document, "mouseout", move |event: web_sys::MouseEvent| {
+            if event.related_target().is_none() && event.client_y() <= 0 {
+                on_exit_intent();
+            }
+        });
+    }
+}
+
+/// Adds a passive listener for the life of the page.
+fn add_listener<E: JsCast + 'static>(
+    target: &web_sys::EventTarget,
+    name: &str,
+    handler: impl Fn(E) + 'static,
+) {
+    let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        if let Ok(event) = event.dyn_into::<E>() {
+            handler(event);
+        }
+    });
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_passive(true);
+    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+        name,
+        closure.as_ref().unchecked_ref(),
+        &options,
+    );
+    closure.forget();
+}

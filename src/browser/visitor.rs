@@ -1,0 +1,46 @@
+//! The visitor [`Context`] segment criteria are evaluated against, read from the page.
+
+use crate::browser::page;
+use crate::core::criteria::Context;
+use crate::core::eligibility::cookie_value;
+use crate::core::throttle::VisitorState;
+use serde_json::{Map, Value};
+
+/// Gathers the attributes of SPEC 3.4: `visitor.id`, the `cookie.NAME` cookies in
+/// `cookie_names` (only those), `page.*`, `device`, `locale`, `visit.*`, and the attributes
+/// given by `identify()` / `data-attributes`.
+pub fn context(
+    identity_cookie: &str,
+    cookie_names: &[String],
+    locale: &str,
+    state: &VisitorState,
+    attributes: &Map<String, Value>,
+) -> Context {
+    let now_ms = js_sys::Date::now();
+    let mut context = Context {
+        now_ms,
+        ..Context::default()
+    };
+    for (name, value) in attributes {
+        context.set(name, value.clone());
+    }
+    let cookies = page::cookies();
+    if let Some(id) = cookie_value(&cookies, identity_cookie) {
+        context.set("visitor.id", id);
+    }
+    for name in cookie_names {
+        if let Some(value) = cookie_value(&cookies, name) {
+            context.set(&format!("cookie.{name}"), value);
+        }
+    }
+    context.set("page.url", page::url());
+    context.set("page.path", page::path());
+    if let Some(referrer) = page::referrer() {
+        context.set("page.referrer", referrer);
+    }
+    context.set("device", page::device());
+    context.set("locale", locale);
+    context.set("visit.pageviews", state.pageviews);
+    context.set("visit.days_since_first", state.days_since_first(now_ms));
+    context
+}

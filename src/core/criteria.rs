@@ -1,0 +1,565 @@
+//! Segment criteria (SPEC 3.4): a tree of `all` / `any` / `not` over leaves
+//! `{"attr", "op", "value"}`, validated at config load and evaluated against a visitor [`Context`].
+//!
+//! Typed comparison: numbers compare as numbers (an attribute string such as `"42"` counts as a
+//! number), dates (`YYYY-MM-DD` or RFC 3339) as dates, everything else as exact strings.
+//!
+//! **Missing attributes**: a leaf whose attribute the visitor does not have is false for every op
+//! except the negative ones, `not_exists`, `ne`, `not_in` and `not_contains`, which are true
+//! ("plan ne free" holds for a visitor with no plan). An attribute of the wrong type (e.g. `gt`
+//! on a non-numeric string) is false.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+
+/// A validated criteria tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Criteria {
+    /// Every child holds.
+    All(Vec<Criteria>),
+    /// At least one child holds.
+    Any(Vec<Criteria>),
+    /// The child does not hold.
+    Not(Box<Criteria>),
+    /// One comparison.
+    Leaf(Condition),
+}
+
+/// One comparison of a visitor attribute.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    /// Attribute name: `visitor.id`, `cookie.NAME`, `page.path`, ..., or a plain name.
+    pub attr: String,
+    /// The operator.
+    pub op: Op,
+    /// The operand (`Null` for `exists` / `not_exists`).
+    pub value: Value,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Op {
+    Eq,
+    Ne,
+    In,
+    NotIn,
+    Contains,
+    NotContains,
+    StartsWith,
+    EndsWith,
+    Matches,
+    Exists,
+    NotExists,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    OlderThanDays,
+    NewerThanDays,
+}
+
+const OPS: [(&str, Op); 17] = [
+    ("eq", Op::Eq),
+    ("ne", Op::Ne),
+    ("in", Op::In),
+    ("not_in", Op::NotIn),
+    ("contains", Op::Contains),
+    ("not_contains", Op::NotContains),
+    ("starts_with", Op::StartsWith),
+    ("ends_with", Op::EndsWith),
+    ("matches", Op::Matches),
+    ("exists", Op::Exists),
+    ("not_exists", Op::NotExists),
+    ("gt", Op::Gt),
+    ("gte", Op::Gte),
+    ("lt", Op::Lt),
+    ("lte", Op::Lte),
+    ("older_than_days", Op::OlderThanDays),
+    ("newer_than_days", Op::NewerThanDays),
+];
+
+impl Op {
+    /// The op's name in config.
+    pub fn name(self) -> &'static str {
+        OPS.iter()
+            .find(|(_, op)| *op == self)
+            .map_or("?", |(name, _)| name)
+    }
+}
+
+/// A criteria validation error: the JSON path below the criteria root and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CriteriaError {
+    /// Path relative to the criteria root, e.g. `all[0].op` (empty for the root).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Appends `part` (`name` or `[i]`) to a JSON path (`a.b`), with a dot where one is needed.
+pub(crate) fn join(path: &str, part: &str) -> String {
+    match (path.is_empty(), part.starts_with('[')) {
+        _ if part.is_empty() => path.to_string(),
+        (true, _) => part.trim_start_matches('.').to_string(),
+        (false, true) => format!("{path}{part}"),
+        (false, false) => format!("{path}.{part}"),
+    }
+}
+
+impl Criteria {
+    /// Parses and validates a criteria tree from config JSON.
+    pub fn parse(value: &Value) -> Result<Criteria, CriteriaError> {
+        parse_node(value, "")
+    }
+
+    /// Names `NAME` of every `cookie.NAME` attribute the tree reads (so only those are read).
+    pub fn cookie_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        self.visit(&mut |c| {
+            if let Some(name) = c.attr.strip_prefix("cookie.") {
+                names.push(name.to_string());
+            }
+        });
+        names
+    }
+
+    fn visit(&self, f: &mut impl FnMut(&Condition)) {
+        match self {
+            Criteria::All(children) | Criteria::Any(children) => {
+                children.iter().for_each(|c| c.visit(f))
+            }
+            Criteria::Not(child) => child.visit(f),
+            Criteria::Leaf(condition) => f(condition),
+        }
+    }
+
+    /// Evaluates the tree; on failure names the path of the deciding node and why.
+    pub fn evaluate(&self, context: &Context) -> Result<(), Mismatch> {
+        self.eval_at(context, "")
+    }
+
+    fn eval_at(&self, context: &Context, path: &str) -> Result<(), Mismatch> {
+        match self {
+            Criteria::All(children) => children.iter().enumerate().try_for_each(|(i, child)| {
+                child.eval_at(context, &join(path, &format!("all[{i}]")))
+            }),
+            Criteria::Any(children) => {
+                let mut first_failure = None;
+                for (i, child) in children.iter().enumerate() {
+                    match child.eval_at(context, &join(path, &format!("any[{i}]"))) {
+                        Ok(()) => return Ok(()),
+                        Err(mismatch) => {
+                            first_failure.get_or_insert(mismatch);
+                        }
+                    }
+                }
+                Err(Mismatch {
+                    path: join(path, "any"),
+                    detail: match first_failure {
+                        Some(m) => format!("no alternative holds (first: {})", m.detail),
+                        None => "an empty \"any\" never holds".into(),
+                    },
+                })
+            }
+            Criteria::Not(child) => match child.eval_at(context, &join(path, "not")) {
+                Ok(()) => Err(Mismatch {
+                    path: join(path, "not"),
+                    detail: "the negated condition holds".into(),
+                }),
+                Err(_) => Ok(()),
+            },
+            Criteria::Leaf(condition) => {
+                if condition.holds(context) {
+                    Ok(())
+                } else {
+                    Err(Mismatch {
+                        path: path.to_string(),
+                        detail: condition.describe(context),
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// Why criteria did not hold: where in the tree, and a sentence for the site owner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Path below the criteria root (`all[0]`).
+    pub path: String,
+    /// E.g. `plan in ["pro","enterprise"] is false: plan is "free"`.
+    pub detail: String,
+}
+
+fn parse_node(value: &Value, path: &str) -> Result<Criteria, CriteriaError> {
+    let error = |at: &str, message: String| {
+        Err(CriteriaError {
+            path: join(path, at),
+            message,
+        })
+    };
+    let Some(object) = value.as_object() else {
+        return error("", "must be an object: {\"all\": [...]}, {\"any\": [...]}, {\"not\": {...}} or {\"attr\", \"op\", \"value\"}".into());
+    };
+    let list = |key: &str, items: &Value| -> Result<Vec<Criteria>, CriteriaError> {
+        let Some(items) = items.as_array() else {
+            return Err(CriteriaError {
+                path: join(path, key),
+                message: "must be a list".into(),
+            });
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| parse_node(item, &join(path, &format!("{key}[{i}]"))))
+            .collect()
+    };
+    if let Some(items) = object.get("all") {
+        return list("all", items).map(Criteria::All);
+    }
+    if let Some(items) = object.get("any") {
+        return list("any", items).map(Criteria::Any);
+    }
+    if let Some(child) = object.get("not") {
+        return parse_node(child, &join(path, "not")).map(|c| Criteria::Not(Box::new(c)));
+    }
+    let attr = match object.get("attr").and_then(Value::as_str) {
+        Some(attr) if !attr.trim().is_empty() => attr.trim().to_string(),
+        _ => {
+            return error(
+                "attr",
+                "must be a non-empty string (e.g. \"plan\" or \"page.path\")".into(),
+            )
+        }
+    };
+    let op_name = object.get("op").and_then(Value::as_str).unwrap_or_default();
+    let Some(op) = OPS
+        .iter()
+        .find(|(name, _)| *name == op_name)
+        .map(|(_, op)| *op)
+    else {
+        let names: Vec<&str> = OPS.iter().map(|(name, _)| *name).collect();
+        return error(
+            "op",
+            format!("unknown op {:?} (use one of {})", op_name, names.join(", ")),
+        );
+    };
+    let value = object.get("value").cloned().unwrap_or(Value::Null);
+    if let Err(message) = check_operand(op, &value) {
+        return error("value", message);
+    }
+    Ok(Criteria::Leaf(Condition { attr, op, value }))
+}
+
+fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
+}
+
+fn check_operand(op: Op, value: &Value) -> Result<(), String> {
+    let ok = match op {
+        Op::Eq | Op::Ne => is_scalar(value),
+        Op::In | Op::NotIn => value
+            .as_array()
+            .is_some_and(|items| !items.is_empty() && items.iter().all(is_scalar)),
+        Op::Contains | Op::NotContains => is_scalar(value),
+        Op::StartsWith | Op::EndsWith => value.is_string(),
+        Op::Matches => return check_glob(value),
+        Op::Exists | Op::NotExists => value.is_null(),
+        Op::Gt | Op::Gte | Op::Lt | Op::Lte => {
+            value.is_number() || value.as_str().is_some_and(|s| parse_date_ms(s).is_some())
+        }
+        Op::OlderThanDays | Op::NewerThanDays => value.as_f64().is_some_and(|days| days >= 0.0),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match op {
+        Op::Eq | Op::Ne | Op::Contains | Op::NotContains => {
+            "must be a string, number or boolean".into()
+        }
+        Op::In | Op::NotIn => "must be a non-empty list of strings or numbers".into(),
+        Op::StartsWith | Op::EndsWith => "must be a string".into(),
+        Op::Exists | Op::NotExists => format!("{} takes no value", op.name()),
+        Op::Gt | Op::Gte | Op::Lt | Op::Lte => {
+            "must be a number or a date (YYYY-MM-DD or RFC 3339)".into()
+        }
+        _ => "must be a number of days >= 0".into(),
+    })
+}
+
+fn check_glob(value: &Value) -> Result<(), String> {
+    match value.as_str() {
+        Some(pattern) if !pattern.is_empty() => Ok(()),
+        _ => Err("must be a non-empty glob pattern such as \"/app/*\"".into()),
+    }
+}
+
+/// Everything criteria can ask about a visitor, by attribute name, and the time of the question.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Context {
+    /// Attribute values by name (`page.path`, `cookie.theme`, `plan`, ...).
+    pub attributes: BTreeMap<String, Value>,
+    /// Now, in milliseconds since the Unix epoch (for `older_than_days` / `newer_than_days`).
+    pub now_ms: f64,
+}
+
+impl Context {
+    /// Sets one attribute.
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+        self.attributes.insert(name.to_string(), value.into());
+    }
+}
+
+impl Condition {
+    /// Whether this condition holds for `context` (see the module docs for missing attributes).
+    pub fn holds(&self, context: &Context) -> bool {
+        let actual = context.attributes.get(&self.attr).filter(|v| !v.is_null());
+        let Some(actual) = actual else {
+            return matches!(
+                self.op,
+                Op::NotExists | Op::Ne | Op::NotIn | Op::NotContains
+            );
+        };
+        match self.op {
+            Op::Exists => true,
+            Op::NotExists => false,
+            Op::Eq => loosely_equal(actual, &self.value),
+            Op::Ne => !loosely_equal(actual, &self.value),
+            Op::In => self
+                .value
+                .as_array()
+                .is_some_and(|items| items.iter().any(|item| loosely_equal(actual, item))),
+            Op::NotIn => !self
+                .value
+                .as_array()
+                .is_some_and(|items| items.iter().any(|item| loosely_equal(actual, item))),
+            Op::Contains => contains(actual, &self.value),
+            Op::NotContains => !contains(actual, &self.value),
+            Op::StartsWith => text(actual)
+                .zip(self.value.as_str())
+                .is_some_and(|(a, v)| a.starts_with(v)),
+            Op::EndsWith => text(actual)
+                .zip(self.value.as_str())
+                .is_some_and(|(a, v)| a.ends_with(v)),
+            Op::Matches => text(actual)
+                .zip(self.value.as_str())
+                .is_some_and(|(a, p)| glob_match(p, &a)),
+            Op::Gt => compare(actual, &self.value).is_some_and(|o| o.is_gt()),
+            Op::Gte => compare(actual, &self.value).is_some_and(|o| o.is_ge()),
+            Op::Lt => compare(actual, &self.value).is_some_and(|o| o.is_lt()),
+            Op::Lte => compare(actual, &self.value).is_some_and(|o| o.is_le()),
+            Op::OlderThanDays | Op::NewerThanDays => {
+                let (Some(date), Some(days)) = (
+                    text(actual).and_then(|t| parse_date_ms(&t)),
+                    self.value.as_f64(),
+                ) else {
+                    return false;
+                };
+                let age_days = (context.now_ms - date) / MS_PER_DAY;
+                if self.op == Op::OlderThanDays {
+                    age_days > days
+                } else {
+                    age_days < days
+                }
+            }
+        }
+    }
+
+    /// A sentence saying what this condition wanted and what the visitor has.
+    fn describe(&self, context: &Context) -> String {
+        let wanted = format!(
+            "{} {} {}",
+            self.attr,
+            self.op.name(),
+            if self.value.is_null() {
+                String::new()
+            } else {
+                self.value.to_string()
+            }
+        );
+        match context.attributes.get(&self.attr).filter(|v| !v.is_null()) {
+            Some(actual) => format!(
+                "{} is false: {} is {}",
+                wanted.trim_end(),
+                self.attr,
+                actual
+            ),
+            None => format!(
+                "{} is false: the visitor has no {}",
+                wanted.trim_end(),
+                self.attr
+            ),
+        }
+    }
+}
+
+/// A scalar as text (numbers and booleans in their JSON form).
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        _ => None,
+    }
+}
+
+fn loosely_equal(actual: &Value, expected: &Value) -> bool {
+    if let Value::Array(items) = actual {
+        return items.iter().any(|item| loosely_equal(item, expected));
+    }
+    match (number(actual), number(expected)) {
+        (Some(a), Some(b)) if actual.is_number() || expected.is_number() => a == b,
+        _ => text(actual).is_some_and(|a| Some(a) == text(expected)),
+    }
+}
+
+fn contains(actual: &Value, needle: &Value) -> bool {
+    match actual {
+        Value::Array(items) => items.iter().any(|item| loosely_equal(item, needle)),
+        _ => text(actual)
+            .zip(text(needle))
+            .is_some_and(|(a, n)| a.contains(&n)),
+    }
+}
+
+fn compare(actual: &Value, expected: &Value) -> Option<std::cmp::Ordering> {
+    if expected.is_number() {
+        return number(actual)?.partial_cmp(&number(expected)?);
+    }
+    let expected = parse_date_ms(expected.as_str()?)?;
+    parse_date_ms(&text(actual)?)?.partial_cmp(&expected)
+}
+
+/// Glob match where `*` matches any run of characters (including none); everything else is
+/// literal. Linear-time two-pointer algorithm, no regex.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            backtrack = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((star, matched)) = backtrack {
+            pi = star + 1;
+            ti = matched + 1;
+            backtrack = Some((star, matched + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Parses `YYYY-MM-DD` (midnight UTC) or RFC 3339 (`2026-11-23T10:00:00Z`, `...+02:00`,
+/// fractional seconds allowed) into milliseconds since the Unix epoch.
+pub fn parse_date_ms(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let digits = |s: &str| -> Option<i64> {
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (year, month, day) = (
+        digits(text.get(0..4)?)?,
+        digits(text.get(5..7)?)?,
+        digits(text.get(8..10)?)?,
+    );
+    if text.get(4..5)? != "-"
+        || text.get(7..8)? != "-"
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
+        return None;
+    }
+    let mut ms = days_from_civil(year, month, day) as f64 * MS_PER_DAY;
+    let rest = &text[10..];
+    if rest.is_empty() {
+        return Some(ms);
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let (hour, minute, second) = (
+        digits(rest.get(0..2)?)?,
+        digits(rest.get(3..5)?)?,
+        digits(rest.get(6..8)?)?,
+    );
+    if rest.get(2..3)? != ":" || rest.get(5..6)? != ":" || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    ms += ((hour * 60 + minute) * 60 + second) as f64 * 1000.0;
+    let mut zone = &rest[8..];
+    if let Some(fraction) = zone.strip_prefix('.') {
+        let end = fraction
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(fraction.len());
+        if end == 0 {
+            return None;
+        }
+        ms += format!("0.{}", &fraction[..end]).parse::<f64>().ok()? * 1000.0;
+        zone = &fraction[end..];
+    }
+    match zone {
+        "Z" | "z" => Some(ms),
+        _ => {
+            let sign = match zone.get(0..1)? {
+                "+" => 1.0,
+                "-" => -1.0,
+                _ => return None,
+            };
+            let (h, m) = (digits(zone.get(1..3)?)?, digits(zone.get(4..6)?)?);
+            if zone.len() != 6 || zone.get(3..4)? != ":" {
+                return None;
+            }
+            Some(ms - sign * ((h * 60 + m) * 60_000) as f64)
+        }
+    }
+}
+
+/// Formats milliseconds since the epoch as a `YYYY-MM-DD` date (UTC).
+pub fn format_date(ms: f64) -> String {
+    let days = (ms / MS_PER_DAY).floor() as i64 + 719_468;
+    let era = if days >= 0 { days } else { days - 146_096 } / 146_097;
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = if year >= 0 { year } else { year - 399 } / 400;
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.detail)
+    }
+}
+
+#[cfg(test)]
+mod tests;

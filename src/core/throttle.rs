@@ -1,0 +1,248 @@
+//! What the widget remembers about a visitor between page loads (SPEC 4 "Throttle"), and the
+//! throttle policy over it. Stored as JSON in localStorage by `browser::storage`; anything
+//! unreadable there is treated as a fresh visitor rather than an error.
+
+use crate::core::config::Survey;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+
+/// The stored state of one visitor in this browser.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VisitorState {
+    /// First page view with the widget, ms since the epoch.
+    pub first_seen_ms: Option<f64>,
+    /// Page views with the widget (SPA navigations count).
+    pub pageviews: u64,
+    /// A random id for visitors without the identity cookie (stable sampling of anonymous
+    /// surveys).
+    pub anonymous_id: Option<String>,
+    /// Per-survey history, by survey id.
+    pub surveys: BTreeMap<String, SurveyHistory>,
+}
+
+/// What happened with one survey for this visitor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SurveyHistory {
+    /// Shows not followed by a response.
+    pub unanswered_shows: u32,
+    /// Last response (score chosen), ms since the epoch.
+    pub responded_ms: Option<f64>,
+    /// Last dismissal, ms since the epoch.
+    pub dismissed_ms: Option<f64>,
+}
+
+/// Why the throttle holds a survey back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Throttled {
+    /// Answered recently: not again before this time (ms since the epoch).
+    RecontactUntil(f64),
+    /// Dismissed recently: not again before this time.
+    DismissedUntil(f64),
+    /// Shown `max_shows` times without an answer.
+    MaxShows(u32),
+}
+
+impl VisitorState {
+    /// Parses stored JSON; anything but a well-formed state object is a fresh state.
+    pub fn from_json(json: Option<&str>) -> VisitorState {
+        json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .filter(serde_json::Value::is_object)
+            .and_then(|value| serde_json::from_value(value).ok())
+            .unwrap_or_default()
+    }
+
+    /// Counts a page view at `now_ms` (also sets the first-seen time).
+    pub fn count_pageview(&mut self, now_ms: f64) {
+        self.first_seen_ms.get_or_insert(now_ms);
+        self.pageviews = self.pageviews.saturating_add(1);
+    }
+
+    /// Whole days since the first page view.
+    pub fn days_since_first(&self, now_ms: f64) -> f64 {
+        self.first_seen_ms.map_or(0.0, |first| {
+            ((now_ms - first) / MS_PER_DAY).floor().max(0.0)
+        })
+    }
+
+    /// Applies `survey`'s `recontact_days`, `dismiss_days` and `max_shows` at `now_ms`.
+    pub fn check(&self, survey: &Survey, now_ms: f64) -> Result<(), Throttled> {
+        let Some(history) = self.surveys.get(&survey.id) else {
+            return Ok(());
+        };
+        if let Some(responded) = history.responded_ms {
+            let until = responded + survey.recontact_days * MS_PER_DAY;
+            if now_ms < until {
+                return Err(Throttled::RecontactUntil(until));
+            }
+        }
+        if let Some(dismissed) = history.dismissed_ms {
+            let until = dismissed + survey.dismiss_days * MS_PER_DAY;
+            if now_ms < until {
+                return Err(Throttled::DismissedUntil(until));
+            }
+        }
+        if survey.max_shows > 0 && history.unanswered_shows >= survey.max_shows {
+            return Err(Throttled::MaxShows(survey.max_shows));
+        }
+        Ok(())
+    }
+
+    /// Records that `survey_id` was shown.
+    pub fn record_shown(&mut self, survey_id: &str) {
+        let history = self.surveys.entry(survey_id.to_string()).or_default();
+        history.unanswered_shows = history.unanswered_shows.saturating_add(1);
+    }
+
+    /// Records a response (a score) to `survey_id` at `now_ms`.
+    pub fn record_response(&mut self, survey_id: &str, now_ms: f64) {
+        let history = self.surveys.entry(survey_id.to_string()).or_default();
+        history.responded_ms = Some(now_ms);
+        history.unanswered_shows = 0;
+    }
+
+    /// Records a dismissal of `survey_id` at `now_ms`.
+    pub fn record_dismissed(&mut self, survey_id: &str, now_ms: f64) {
+        self.surveys
+            .entry(survey_id.to_string())
+            .or_default()
+            .dismissed_ms = Some(now_ms);
+    }
+
+    /// Forgets every survey's history (`SurveyWidget.reset()`); page views and ids stay.
+    pub fn forget_surveys(&mut self) {
+        self.surveys.clear();
+    }
+}
+
+/// Whether a visitor falls inside a survey's `sample_percent`: a stable hash of visitor id and
+/// survey id, so the same visitor always gets the same answer for the same survey.
+pub fn sampled_in(visitor_id: &str, survey_id: &str, percent: f64) -> bool {
+    if percent >= 100.0 {
+        return true;
+    }
+    let key = format!("{visitor_id}\u{1f}{survey_id}");
+    // FNV-1a, then a murmur-style finalizer so nearby ids spread evenly.
+    let mut hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    let bucket = (hash % 10_000) as f64; // 0.00% .. 99.99%
+    bucket < percent * 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::parse;
+    use proptest::prelude::*;
+
+    const DAY: f64 = MS_PER_DAY;
+    const T0: f64 = 1_800_000_000_000.0;
+
+    fn survey(extra: &str) -> Survey {
+        let json =
+            format!(r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps"{extra}}}]}}"#);
+        parse(&json).unwrap().config.surveys.remove(0)
+    }
+
+    #[test]
+    fn an_answer_holds_the_survey_back_for_recontact_days() {
+        let survey = survey(r#", "recontact_days": 90"#);
+        let mut state = VisitorState::default();
+        state.record_shown("s");
+        state.record_response("s", T0);
+        assert_eq!(
+            state.check(&survey, T0 + 89.0 * DAY),
+            Err(Throttled::RecontactUntil(T0 + 90.0 * DAY))
+        );
+        assert_eq!(state.check(&survey, T0 + 90.0 * DAY), Ok(()));
+    }
+
+    #[test]
+    fn a_dismissal_holds_it_back_for_dismiss_days() {
+        let survey = survey(r#", "dismiss_days": 7"#);
+        let mut state = VisitorState::default();
+        state.record_dismissed("s", T0);
+        assert_eq!(
+            state.check(&survey, T0 + 6.5 * DAY),
+            Err(Throttled::DismissedUntil(T0 + 7.0 * DAY))
+        );
+        assert_eq!(state.check(&survey, T0 + 7.0 * DAY), Ok(()));
+    }
+
+    #[test]
+    fn max_shows_unanswered_stops_it_and_an_answer_resets_the_count() {
+        let survey = survey(r#", "max_shows": 2, "recontact_days": 0"#);
+        let mut state = VisitorState::default();
+        state.record_shown("s");
+        assert_eq!(state.check(&survey, T0), Ok(()));
+        state.record_shown("s");
+        assert_eq!(state.check(&survey, T0), Err(Throttled::MaxShows(2)));
+        state.record_response("s", T0);
+        assert_eq!(state.check(&survey, T0 + 1.0), Ok(()));
+        let unlimited = self::survey(r#", "max_shows": 0"#);
+        assert_eq!(state.check(&unlimited, T0 + 100.0 * DAY), Ok(()));
+    }
+
+    #[test]
+    fn other_surveys_and_reset_are_independent() {
+        let other = survey("");
+        let mut state = VisitorState::default();
+        state.record_dismissed("another", T0);
+        assert_eq!(state.check(&other, T0), Ok(()));
+        state.record_dismissed("s", T0);
+        state.count_pageview(T0);
+        state.forget_surveys();
+        assert_eq!(state.check(&other, T0), Ok(()));
+        assert_eq!(state.pageviews, 1);
+    }
+
+    #[test]
+    fn stored_state_round_trips_and_garbage_is_a_fresh_start() {
+        let mut state = VisitorState::default();
+        state.count_pageview(T0);
+        state.count_pageview(T0 + 3.5 * DAY);
+        state.record_response("s", T0);
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(VisitorState::from_json(Some(&json)), state);
+        assert_eq!(state.pageviews, 2);
+        assert_eq!(state.days_since_first(T0 + 3.5 * DAY), 3.0);
+        for garbage in ["", "null", "{\"pageviews\": \"many\"}", "[1,2]", "{"] {
+            assert_eq!(
+                VisitorState::from_json(Some(garbage)),
+                VisitorState::default(),
+                "{garbage}"
+            );
+        }
+        assert_eq!(VisitorState::from_json(None), VisitorState::default());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn sampling_is_stable_per_visitor(visitor in "[a-z0-9]{1,20}", percent in 0.0..100.0f64) {
+            prop_assert_eq!(sampled_in(&visitor, "nps", percent), sampled_in(&visitor, "nps", percent));
+        }
+
+        #[test]
+        fn sampling_is_close_to_the_requested_share(percent in 1u32..100) {
+            let n = 20_000;
+            let inside = (0..n).filter(|i| sampled_in(&format!("visitor-{i}"), "nps-main", f64::from(percent))).count();
+            let share = inside as f64 / n as f64 * 100.0;
+            prop_assert!((share - f64::from(percent)).abs() < 1.5, "asked {}%, got {:.2}%", percent, share);
+        }
+    }
+
+    #[test]
+    fn sampling_extremes() {
+        assert!((0..1000).all(|i| sampled_in(&i.to_string(), "s", 100.0)));
+        assert!((0..1000).all(|i| !sampled_in(&i.to_string(), "s", 0.0)));
+    }
+}

@@ -1,0 +1,342 @@
+//! The running widget on a page: which surveys are armed and waiting for their trigger, what
+//! the visitor told `identify()`, and the one-survey-per-page-view rule. Decisions are the
+//! core's ([`eligibility::check`], [`Progress`]); this module only feeds them facts and acts.
+
+use crate::browser::{page, shadow, storage, triggers, visitor};
+use crate::core::config::{Config, Survey};
+use crate::core::eligibility::{self, cookie_value, Facts, Skip};
+use crate::core::i18n;
+use crate::core::throttle::VisitorState;
+use crate::core::trigger::{Progress, Signal};
+use crate::widget::SurveyWidget;
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+
+/// A survey waiting for its trigger.
+struct Armed {
+    survey_id: String,
+    progress: Progress,
+    timer: Option<TimeoutHandle>,
+}
+
+impl Armed {
+    fn cancel(self) {
+        if let Some(timer) = self.timer {
+            timer.clear();
+        }
+    }
+}
+
+/// Everything the widget tracks on this page.
+struct Runtime {
+    config: Config,
+    attributes: Map<String, Value>,
+    armed: Vec<Armed>,
+    /// A survey was shown in this page view (or is open now).
+    shown_this_page_view: bool,
+    open: bool,
+    route: String,
+    debug: bool,
+    scroll_depth: f64,
+}
+
+thread_local! {
+    static RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
+    /// Attributes given before `start` (e.g. by `data-attributes`), merged in at start.
+    static EARLY_ATTRIBUTES: RefCell<Map<String, Value>> = RefCell::new(Map::new());
+    static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn with_runtime<R>(f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
+    RUNTIME.with(|slot| slot.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+/// Starts (or restarts, with a new config) the widget: counts the page view, arms every
+/// eligible survey, and installs the scroll / exit-intent listeners once.
+pub fn start(config: Config, debug: bool) {
+    storage::update(|state| state.count_pageview(js_sys::Date::now()));
+    let old = RUNTIME.with(|slot| slot.borrow_mut().take());
+    if let Some(old) = old {
+        old.armed.into_iter().for_each(Armed::cancel);
+    }
+    let attributes = EARLY_ATTRIBUTES.with(|early| std::mem::take(&mut *early.borrow_mut()));
+    let runtime = Runtime {
+        config,
+        attributes,
+        armed: Vec::new(),
+        shown_this_page_view: false,
+        open: false,
+        route: page::route(),
+        debug,
+        scroll_depth: 0.0,
+    };
+    RUNTIME.with(|slot| *slot.borrow_mut() = Some(runtime));
+    if !LISTENING.with(|l| l.replace(true)) {
+        triggers::listen(on_scroll, || happened(Signal::ExitIntent, |_| true));
+    }
+    evaluate();
+}
+
+/// Merges visitor attributes (`identify()`), then re-evaluates.
+pub fn identify(attributes: Map<String, Value>) {
+    let started = with_runtime(|rt| rt.attributes.extend(attributes.clone())).is_some();
+    if started {
+        evaluate();
+    } else {
+        EARLY_ATTRIBUTES.with(|early| early.borrow_mut().extend(attributes));
+    }
+}
+
+/// Marks the custom event `name` as happened for the surveys whose trigger names it.
+pub fn track(name: &str) {
+    happened(Signal::Event, |survey| {
+        survey.trigger.event.as_deref() == Some(name)
+    });
+}
+
+/// Forgets the stored throttle history (`SurveyWidget.reset()`), then re-evaluates.
+pub fn reset() {
+    storage::update(VisitorState::forget_surveys);
+    evaluate();
+}
+
+/// Logs the eligibility table (`SurveyWidget.debug()`), and keeps logging on every change.
+pub fn debug() {
+    with_runtime(|rt| rt.debug = true);
+    evaluate();
+}
+
+/// The page's route changed (SPA navigation): a new page view. Armed surveys whose pages no
+/// longer match are cancelled; an open survey stays open; newly eligible surveys are armed.
+pub fn page_changed() {
+    let route = page::route();
+    let changed = with_runtime(|rt| {
+        if rt.route == route {
+            return false;
+        }
+        rt.route = route;
+        rt.shown_this_page_view = rt.open;
+        let path = page::path();
+        let surveys = &rt.config.surveys;
+        let (keep, cancel): (Vec<Armed>, Vec<Armed>) = std::mem::take(&mut rt.armed)
+            .into_iter()
+            .partition(|armed| {
+                surveys.iter().any(|s| {
+                    s.id == armed.survey_id && eligibility::page_allowed(&s.trigger, &path).is_ok()
+                })
+            });
+        rt.armed = keep;
+        cancel.into_iter().for_each(Armed::cancel);
+        true
+    });
+    if changed == Some(true) {
+        storage::update(|state| state.count_pageview(js_sys::Date::now()));
+        evaluate();
+    }
+}
+
+/// Shows `survey_id` now: `force` skips eligibility (previews); otherwise it must be eligible.
+pub fn show(survey_id: &str, force: bool) {
+    let found = with_runtime(|rt| {
+        rt.config
+            .surveys
+            .iter()
+            .find(|s| s.id == survey_id)
+            .cloned()
+    });
+    match found {
+        None => page::log_error("show() called before init(): no config"),
+        Some(None) => page::log_error(&format!("show(): no valid survey with id \"{survey_id}\"")),
+        Some(Some(_)) if force => open(survey_id),
+        Some(Some(_)) => match decide(survey_id) {
+            Some(Err(skip)) => {
+                page::log_error(&format!("survey \"{survey_id}\" not shown: {skip}"))
+            }
+            _ => open(survey_id),
+        },
+    }
+}
+
+/// Checks one survey against fresh facts (storage re-read: another tab may have answered).
+fn decide(survey_id: &str) -> Option<Result<(), Skip>> {
+    let state = storage::load();
+    with_runtime(|rt| {
+        let survey = rt.config.surveys.iter().find(|s| s.id == survey_id)?;
+        Some(check(rt, survey, &state))
+    })
+    .flatten()
+}
+
+fn check(rt: &Runtime, survey: &Survey, state: &VisitorState) -> Result<(), Skip> {
+    let config = &rt.config;
+    let visitor_id = cookie_value(&page::cookies(), &config.identity_cookie);
+    let cookie_names: Vec<String> = survey
+        .segment
+        .iter()
+        .flat_map(|s| s.cookie_names())
+        .collect();
+    let locale = i18n::negotiate(
+        &config.locale,
+        &page::browser_languages(),
+        page::html_lang().as_deref(),
+    );
+    let context = visitor::context(
+        &config.identity_cookie,
+        &cookie_names,
+        locale.code,
+        state,
+        &rt.attributes,
+    );
+    let anonymous_id = state.anonymous_id.clone().unwrap_or_default();
+    let facts = Facts {
+        visitor_id: visitor_id.as_deref(),
+        sampling_id: visitor_id.as_deref().unwrap_or(&anonymous_id),
+        identity_cookie: &config.identity_cookie,
+        path: &page::path(),
+        context: &context,
+        state,
+        shown_this_page_view: rt.shown_this_page_view || rt.open,
+    };
+    eligibility::check(survey, &facts)
+}
+
+/// Arms every eligible survey that is not armed yet; logs the table in debug mode.
+fn evaluate() {
+    let state = storage::update(|state| {
+        if state.anonymous_id.is_none() {
+            state.anonymous_id = Some(page::new_id());
+        }
+    });
+    let ready = with_runtime(|rt| {
+        let mut ready = Vec::new();
+        let mut table = Vec::new();
+        for survey in rt.config.surveys.clone() {
+            let status = if let Some(armed) = rt.armed.iter().find(|a| a.survey_id == survey.id) {
+                armed.progress.describe(&survey.trigger)
+            } else {
+                match check(rt, &survey, &state) {
+                    Err(skip) => format!("not shown: {skip}"),
+                    Ok(()) => {
+                        let armed = arm(&survey, rt.scroll_depth);
+                        let status = if armed.progress.is_complete() {
+                            ready.push(survey.id.clone());
+                            "showing now".to_string()
+                        } else {
+                            armed.progress.describe(&survey.trigger)
+                        };
+                        rt.armed.push(armed);
+                        status
+                    }
+                }
+            };
+            table.push((survey.id.clone(), status));
+        }
+        if rt.debug {
+            log_table(&table);
+        }
+        ready
+    });
+    ready.unwrap_or_default().iter().for_each(|id| fire(id));
+}
+
+fn arm(survey: &Survey, scroll_depth: f64) -> Armed {
+    let mut progress = Progress::new(&survey.trigger);
+    if progress.awaits(Signal::Scroll) && scroll_depth >= survey.trigger.scroll_percent {
+        progress.happened(Signal::Scroll);
+    }
+    let timer = progress.awaits(Signal::Delay).then(|| {
+        let id = survey.id.clone();
+        let delay = Duration::from_secs_f64(survey.trigger.delay_seconds);
+        set_timeout_with_handle(move || happened(Signal::Delay, |s| s.id == id), delay).ok()
+    });
+    Armed {
+        survey_id: survey.id.clone(),
+        progress,
+        timer: timer.flatten(),
+    }
+}
+
+fn on_scroll(depth: f64) {
+    with_runtime(|rt| rt.scroll_depth = depth);
+    happened(Signal::Scroll, |survey| {
+        depth >= survey.trigger.scroll_percent
+    });
+}
+
+/// Notes `signal` for the armed surveys `applies` selects and shows those now complete.
+fn happened(signal: Signal, applies: impl Fn(&Survey) -> bool) {
+    let ready = with_runtime(|rt| {
+        let mut ready = Vec::new();
+        for armed in &mut rt.armed {
+            let selected = rt
+                .config
+                .surveys
+                .iter()
+                .any(|s| s.id == armed.survey_id && applies(s));
+            if selected && armed.progress.awaits(signal) && armed.progress.happened(signal) {
+                ready.push(armed.survey_id.clone());
+            }
+        }
+        ready
+    });
+    ready.unwrap_or_default().iter().for_each(|id| fire(id));
+}
+
+/// A trigger completed: re-check with fresh storage (another tab may have answered) and show.
+fn fire(survey_id: &str) {
+    with_runtime(|rt| {
+        if let Some(index) = rt.armed.iter().position(|a| a.survey_id == survey_id) {
+            rt.armed.remove(index).cancel();
+        }
+    });
+    match decide(survey_id) {
+        Some(Ok(())) => open(survey_id),
+        Some(Err(skip)) if with_runtime(|rt| rt.debug) == Some(true) => {
+            log_table(&[(survey_id.to_string(), format!("not shown: {skip}"))]);
+        }
+        _ => {}
+    }
+}
+
+/// Mounts the pop-up in its own shadow root.
+fn open(survey_id: &str) {
+    let Some(Some((config, survey))) = with_runtime(|rt| {
+        let survey = rt
+            .config
+            .surveys
+            .iter()
+            .find(|s| s.id == survey_id)
+            .cloned()?;
+        rt.open = true;
+        rt.shown_this_page_view = true;
+        Some((rt.config.clone(), survey))
+    }) else {
+        return;
+    };
+    let mount = match shadow::popup_host() {
+        Ok(mount) => mount,
+        Err(error) => return page::log_error(&format!("cannot create the pop-up: {error:?}")),
+    };
+    let host = mount.get_root_node();
+    let on_close = Callback::new(move |()| {
+        if let Some(root) = host.dyn_ref::<web_sys::ShadowRoot>() {
+            root.host().remove();
+        }
+        with_runtime(|rt| rt.open = false);
+    });
+    leptos::mount::mount_to(
+        mount,
+        move || view! { <SurveyWidget config=config survey=survey on_close=on_close /> },
+    )
+    .forget();
+}
+
+/// Logs one line per survey: `[survey-widget] nps-main: not shown: <reason>`.
+fn log_table(rows: &[(String, String)]) {
+    for (survey_id, status) in rows {
+        web_sys::console::info_1(&format!("[survey-widget] {survey_id}: {status}").into());
+    }
+}

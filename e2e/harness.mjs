@@ -60,7 +60,7 @@ export async function openPage(browser, url, { locale = "en-US" } = {}) {
  */
 export async function openSurveyPage(browser, collectorUrl, {
   config, body = "<main><h1>Test page</h1></main>", visitorId = "v-1", attributes, path = "/t/page",
-  context, locale = "en-US", initScript,
+  context, locale = "en-US", initScript, head = "", headers = {}, scriptTag,
 } = {}) {
   const ctx = context || await browser.newContext({ locale });
   if (visitorId !== null) {
@@ -68,10 +68,10 @@ export async function openSurveyPage(browser, collectorUrl, {
   }
   if (initScript) await ctx.addInitScript(initScript);
   const attrs = attributes ? ` data-attributes='${JSON.stringify(attributes)}'` : "";
+  const tag = scriptTag ?? `<script async src="/survey-widget.js" data-config='${JSON.stringify(config)}'${attrs}></script>`;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
-    <script async src="/survey-widget.js" data-config='${JSON.stringify(config)}'${attrs}></script>
-    </head><body>${body}</body></html>`;
-  await ctx.route(`${collectorUrl}/t/**`, (route) => route.fulfill({ contentType: "text/html", body: html }));
+    ${head}${tag}</head><body>${body}</body></html>`;
+  await ctx.route(`${collectorUrl}/t/**`, (route) => route.fulfill({ contentType: "text/html", body: html, headers }));
   const page = await ctx.newPage();
   const problems = [];
   page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
@@ -83,6 +83,11 @@ export async function openSurveyPage(browser, collectorUrl, {
 /** A config with one survey `s` (kind nps) posting to the collector; `survey` overrides fields. */
 export function surveyConfig(survey = {}, extra = {}) {
   return { collector: "/v1/events", company: "Acme", surveys: [{ id: "s", kind: "nps", ...survey }], ...extra };
+}
+
+/** The stored events of survey `surveyId`, as the collector has them. */
+export function storedEvents(collectorUrl, surveyId) {
+  return getJson(`${collectorUrl}/v1/events?survey_id=${encodeURIComponent(surveyId)}`);
 }
 
 /** GETs JSON from the collector. */

@@ -93,6 +93,24 @@
     if (typeof api[entry[0]] === "function") api[entry[0]].apply(api, entry[1] || []);
   });
 
+  /* <survey-widget config="/surveys.json" survey="nps-main" mode="inline">: renders one survey
+     in its own shadow root; works without data-config on the script tag. */
+  if (window.customElements && !customElements.get("survey-widget")) {
+    customElements.define("survey-widget", class extends HTMLElement {
+      connectedCallback() {
+        var element = this;
+        if (element.shadowRoot) return;
+        var config = element.getAttribute("config");
+        if (!config) return fail("<survey-widget> needs a config attribute (a URL or inline JSON)");
+        enqueue(function () {
+          return configText(config).then(function (text) {
+            wasm.mount_element(element, text, element.getAttribute("survey") || "", element.getAttribute("mode") || "popup");
+          }, function (error) { fail("could not load the config " + config, error); });
+        });
+      }
+    });
+  }
+
   var attributes = script && script.getAttribute("data-attributes");
   if (attributes) {
     try { api.identify(JSON.parse(attributes)); } catch (error) { fail("data-attributes is not JSON", error); }

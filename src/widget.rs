@@ -1,6 +1,6 @@
 //! The public Leptos component: one survey wired to the collector and to DOM events.
 
-use crate::browser::{page, storage, transport};
+use crate::browser::{outbox, page, storage};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::cookie_value;
 use crate::core::event::{Event, EventContext, EventKind};
@@ -55,15 +55,7 @@ pub fn SurveyWidget(
             EventKind::Response => state.record_response(survey_id, js_sys::Date::now()),
             EventKind::Dismissed => state.record_dismissed(survey_id, js_sys::Date::now()),
         });
-        let collector = Arc::clone(&collector);
-        leptos::task::spawn_local(async move {
-            if let Err(error) = transport::send(&collector, &event).await {
-                page::log_error(&format!(
-                    "event {} of survey \"{}\" not delivered: {error}",
-                    event.id, event.survey_id
-                ));
-            }
-        });
+        outbox::enqueue(&collector, event);
     };
     emit(
         "shown",

@@ -27,12 +27,24 @@ pub fn attach(host: &web_sys::Element) -> Result<HtmlElement, JsValue> {
 }
 
 /// Creates a pop-up host element at the end of `<body>` and returns its mount point.
+///
+/// The host is a manual popover shown in the browser's top layer, so it stays above every host
+/// element whatever their `z-index`, without making the page inert (non-modal). Browsers
+/// without the Popover API fall back to the stylesheet's maximal `z-index`.
 pub fn popup_host() -> Result<HtmlElement, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
     let body = document.body().ok_or("no <body>")?;
     let host = document.create_element("survey-widget-popup")?;
+    host.set_attribute("popover", "manual")?;
     body.append_child(&host)?;
-    attach(&host)
+    let mount = attach(&host)?;
+    if let Ok(show) = js_sys::Reflect::get(&host, &"showPopover".into()) {
+        if let Some(show) = show.dyn_ref::<js_sys::Function>() {
+            // Fails only if the host was removed meanwhile; the z-index fallback still applies.
+            let _ = show.call0(&host);
+        }
+    }
+    Ok(mount)
 }

@@ -1,51 +1,48 @@
-//! Sends events to the collector: `text/plain` (no CORS preflight) with `keepalive`, so a post
-//! started while the page unloads still arrives.
+//! Sends one event to the collector: `text/plain` (no CORS preflight) with `keepalive`, so a
+//! post started while the page unloads still arrives; `sendBeacon` when the page is hidden.
 
 use crate::core::event::Event;
+use crate::core::outbox::Outcome;
+use wasm_bindgen::JsCast;
 
-/// Why a post failed.
-#[derive(Debug)]
-pub enum SendError {
-    /// The event could not be serialized (should not happen).
-    Encode(String),
-    /// The network failed or the request was blocked.
-    Network(String),
-    /// The collector answered with a non-2xx status.
-    Status(u16),
-}
-
-impl std::fmt::Display for SendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SendError::Encode(e) => write!(f, "could not encode the event: {e}"),
-            SendError::Network(e) => write!(f, "network error: {e}"),
-            SendError::Status(code) => write!(f, "the collector answered HTTP {code}"),
-        }
-    }
-}
-
-/// POSTs one event to `collector`.
-pub async fn send(collector: &str, event: &Event) -> Result<(), SendError> {
-    let body = serde_json::to_string(event).map_err(|e| SendError::Encode(e.to_string()))?;
+/// POSTs `event` to `collector` and classifies the answer (see [`Outcome::of`]).
+pub async fn send(collector: &str, event: &Event) -> Outcome {
+    let Ok(body) = serde_json::to_string(event) else {
+        return Outcome::Rejected(0);
+    };
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&body.into());
+    init.set_credentials(web_sys::RequestCredentials::Omit);
     // `keepalive` is not in web-sys yet; every browser we support has it.
     let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    let request = web_sys::Request::new_with_str_and_init(collector, &init)
-        .map_err(|e| SendError::Network(format!("{e:?}")))?;
-    request
+    let Ok(request) = web_sys::Request::new_with_str_and_init(collector, &init) else {
+        return Outcome::Rejected(0);
+    };
+    let _ = request
         .headers()
-        .set("Content-Type", "text/plain;charset=UTF-8")
-        .map_err(|e| SendError::Network(format!("{e:?}")))?;
-    let response = gloo_net::http::Request::from(request)
-        .send()
-        .await
-        .map_err(|e| SendError::Network(e.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(SendError::Status(response.status()))
+        .set("Content-Type", "text/plain;charset=UTF-8");
+    match gloo_net::http::Request::from(request).send().await {
+        Ok(response) => Outcome::of(
+            Some(response.status()),
+            response.headers().get("Retry-After").as_deref(),
+        ),
+        Err(_) => Outcome::of(None, None),
     }
+}
+
+/// Hands `event` to `navigator.sendBeacon` (the page is going away). Returns whether the
+/// browser queued it; delivery is not confirmed, so the outbox keeps the event until a later
+/// page confirms it (the id makes the repeat harmless).
+pub fn beacon(collector: &str, event: &Event) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(body) = serde_json::to_string(event) else {
+        return false;
+    };
+    let navigator: web_sys::Navigator = window.navigator().unchecked_into();
+    navigator
+        .send_beacon_with_opt_str(collector, Some(&body))
+        .unwrap_or(false)
 }

@@ -6,5 +6,6 @@ pub mod eligibility;
 pub mod event;
 pub mod i18n;
 pub mod metric;
+pub mod outbox;
 pub mod throttle;
 pub mod trigger;

@@ -1,15 +1,19 @@
 //! The functions the loader (`loader/survey-widget.js`) calls: one per `window.SurveyWidget`
 //! method. Each logs problems to the console and never throws into the host page.
 
-use crate::browser::page;
+use crate::browser::{outbox, page, shadow};
 use crate::core::config;
 use crate::embed::runtime;
+use crate::widget::SurveyWidget;
+use leptos::prelude::*;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 /// `init(config)` / `data-config`: starts the widget with the config's JSON text.
 #[wasm_bindgen]
 pub fn start(config_json: &str) {
+    // Events queued by an earlier page (a failed post, a reload while offline) go out first.
+    outbox::flush();
     let parsed = match config::parse(config_json) {
         Ok(parsed) => parsed,
         Err(error) => return page::log_error(&error.to_string()),
@@ -60,4 +64,46 @@ pub fn debug() {
 #[wasm_bindgen]
 pub fn page_changed() {
     runtime::page_changed();
+}
+
+/// `<survey-widget config=... survey=... mode=...>`: renders survey `survey_id` (the first
+/// survey when empty) of the config inside `host`'s shadow root, in the page flow
+/// (`mode="inline"`) or as a pop-up.
+#[wasm_bindgen]
+pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &str, mode: &str) {
+    let config = match config::parse(config_json) {
+        Ok(parsed) => parsed.config,
+        Err(error) => return page::log_error(&format!("<survey-widget>: {error}")),
+    };
+    let survey = config
+        .surveys
+        .iter()
+        .find(|s| survey_id.is_empty() || s.id == survey_id)
+        .cloned();
+    let Some(survey) = survey else {
+        return page::log_error(&format!(
+            "<survey-widget>: no valid survey with id \"{survey_id}\""
+        ));
+    };
+    let mount = match shadow::attach(&host) {
+        Ok(mount) => mount,
+        Err(error) => {
+            return page::log_error(&format!("<survey-widget>: cannot render: {error:?}"))
+        }
+    };
+    outbox::flush();
+    let inline = mode == "inline";
+    leptos::mount::mount_to(
+        mount,
+        move || view! { <SurveyWidget config=config survey=survey inline=inline /> },
+    )
+    .forget();
+}
+
+/// Reports a panic (there should be none) as one console error instead of a silent trap.
+#[wasm_bindgen(start)]
+fn install_panic_report() {
+    std::panic::set_hook(Box::new(|info| {
+        page::log_error(&format!("internal error, the widget stops: {info}"))
+    }));
 }

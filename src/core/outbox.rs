@@ -1,0 +1,373 @@
+//! The persistent outbox policy (SPEC 4 "Delivery"): every event waits here until the collector
+//! accepted it. Retries back off exponentially with jitter; only a definitive 4xx drops an
+//! event; when full, the oldest `shown` events go first and responses are never dropped.
+//! Pure: the browser side (`browser::outbox`) stores it and does the sending.
+
+use crate::core::event::{Event, EventKind};
+use serde::{Deserialize, Serialize};
+
+/// Most events kept; past this, impressions and dismissals make room (responses never do).
+pub const CAPACITY: usize = 100;
+/// How long a send attempt owns an entry (other tabs leave it alone meanwhile).
+pub const LEASE_MS: f64 = 15_000.0;
+const FIRST_RETRY_MS: f64 = 1_000.0;
+const MAX_RETRY_MS: f64 = 5.0 * 60_000.0;
+
+/// One event waiting for delivery.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Where to POST it.
+    pub collector: String,
+    /// The event.
+    pub event: Event,
+    /// Bumped when the event is replaced (a comment added), so a send of the older content
+    /// does not settle the newer one.
+    pub revision: u32,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Not before this time (ms since the epoch).
+    pub next_attempt_ms: f64,
+    /// A send is under way until this time.
+    pub lease_until_ms: f64,
+}
+
+/// What a send attempt came to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// 2xx: done.
+    Delivered,
+    /// A definitive 4xx: the collector will never take it; dropped (and logged).
+    Rejected(u16),
+    /// Network error, 408, 429 or 5xx: try again, after `retry_after_ms` if the collector said.
+    Retry {
+        /// `Retry-After`, in ms.
+        retry_after_ms: Option<f64>,
+    },
+}
+
+impl Outcome {
+    /// Classifies an HTTP status (`None`: the request never got an answer).
+    pub fn of(status: Option<u16>, retry_after: Option<&str>) -> Outcome {
+        match status {
+            Some(200..=299) => Outcome::Delivered,
+            Some(408 | 425 | 429) | Some(500..=599) | None => Outcome::Retry {
+                retry_after_ms: retry_after
+                    .and_then(|s| s.trim().parse::<f64>().ok())
+                    .filter(|s| *s >= 0.0)
+                    .map(|s| s * 1000.0),
+            },
+            Some(status) => Outcome::Rejected(status),
+        }
+    }
+}
+
+/// A claimed entry: send `event` to `collector`, then [`Outbox::settle`] with `revision`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    /// Where to POST it.
+    pub collector: String,
+    /// The event to send.
+    pub event: Event,
+    /// The revision being sent.
+    pub revision: u32,
+}
+
+/// The queue of undelivered events.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outbox {
+    /// Oldest first.
+    pub entries: Vec<Entry>,
+}
+
+impl Outbox {
+    /// Parses stored JSON; anything unreadable is an empty outbox.
+    pub fn from_json(json: Option<&str>) -> Outbox {
+        json.and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default()
+    }
+
+    /// Adds an event, due now. An event with a known id replaces the waiting one (the comment
+    /// update of a response). Returns the events dropped to stay within [`CAPACITY`].
+    pub fn push(&mut self, collector: &str, event: Event, now_ms: f64) -> Vec<Event> {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.event.id == event.id) {
+            entry.event = event;
+            entry.revision = entry.revision.wrapping_add(1);
+            entry.next_attempt_ms = now_ms;
+            return Vec::new();
+        }
+        self.entries.push(Entry {
+            collector: collector.to_string(),
+            event,
+            revision: 0,
+            attempts: 0,
+            next_attempt_ms: now_ms,
+            lease_until_ms: 0.0,
+        });
+        let mut dropped = Vec::new();
+        for kind in [EventKind::Shown, EventKind::Dismissed] {
+            while self.entries.len() > CAPACITY {
+                let Some(oldest) = self.entries.iter().position(|e| e.event.event == kind) else {
+                    break;
+                };
+                dropped.push(self.entries.remove(oldest).event);
+            }
+        }
+        dropped
+    }
+
+    /// Claims every entry due at `now_ms` that no one is sending, leasing it for [`LEASE_MS`].
+    pub fn claim_due(&mut self, now_ms: f64) -> Vec<Claim> {
+        self.claim(now_ms, |entry| entry.next_attempt_ms <= now_ms)
+    }
+
+    /// Claims every entry no one is sending, due or not (the page is being hidden: last chance).
+    pub fn claim_all(&mut self, now_ms: f64) -> Vec<Claim> {
+        self.claim(now_ms, |_| true)
+    }
+
+    fn claim(&mut self, now_ms: f64, wanted: impl Fn(&Entry) -> bool) -> Vec<Claim> {
+        self.entries
+            .iter_mut()
+            .filter(|entry| entry.lease_until_ms <= now_ms && wanted(entry))
+            .map(|entry| {
+                entry.lease_until_ms = now_ms + LEASE_MS;
+                Claim {
+                    collector: entry.collector.clone(),
+                    event: entry.event.clone(),
+                    revision: entry.revision,
+                }
+            })
+            .collect()
+    }
+
+    /// Records the outcome of sending `claim`. `jitter` in 0..1 spreads retries of many
+    /// visitors apart. Returns the event when it was rejected for good.
+    pub fn settle(
+        &mut self,
+        claim: &Claim,
+        outcome: Outcome,
+        now_ms: f64,
+        jitter: f64,
+    ) -> Option<Event> {
+        let index = self
+            .entries
+            .iter()
+            .position(|e| e.event.id == claim.event.id)?;
+        let entry = &mut self.entries[index];
+        entry.lease_until_ms = 0.0;
+        let replaced_meanwhile = entry.revision != claim.revision;
+        match outcome {
+            Outcome::Delivered if replaced_meanwhile => None,
+            Outcome::Delivered => {
+                self.entries.remove(index);
+                None
+            }
+            Outcome::Rejected(_) => Some(self.entries.remove(index).event),
+            Outcome::Retry { retry_after_ms } => {
+                entry.attempts = entry.attempts.saturating_add(1);
+                let wait = retry_after_ms.unwrap_or_else(|| backoff_ms(entry.attempts, jitter));
+                entry.next_attempt_ms = now_ms + wait;
+                None
+            }
+        }
+    }
+
+    /// When the next entry becomes due (for the retry timer), if any waits.
+    pub fn next_due_ms(&self) -> Option<f64> {
+        self.entries
+            .iter()
+            .map(|e| e.next_attempt_ms.max(e.lease_until_ms))
+            .reduce(f64::min)
+    }
+}
+
+/// Wait before retry number `attempts` (1, 2, ...): 1 s, 2 s, 4 s ... capped at 5 min, scaled
+/// by a jitter factor between 0.5 and 1.
+pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
+    let exponential = FIRST_RETRY_MS * 2f64.powi(attempts.saturating_sub(1).min(20) as i32);
+    exponential.min(MAX_RETRY_MS) * (0.5 + jitter.clamp(0.0, 1.0) / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::event::EventContext;
+    use crate::core::metric::Kind;
+
+    const C: &str = "https://c.example/v1/events";
+
+    fn context() -> EventContext {
+        EventContext {
+            survey_id: "s".into(),
+            kind: Kind::Nps,
+            survey_version: "v".into(),
+            visitor_id: Some("v1".into()),
+            locale: "en".into(),
+            page_url: "https://example.com/".into(),
+        }
+    }
+
+    fn shown(id: &str) -> Event {
+        context().event(id.into(), EventKind::Shown, "t".into())
+    }
+
+    fn response(id: &str, comment: Option<&str>) -> Event {
+        context()
+            .response(id.into(), 9, comment, "t".into())
+            .unwrap()
+    }
+
+    #[test]
+    fn statuses_are_classified_as_the_spec_says() {
+        assert_eq!(Outcome::of(Some(200), None), Outcome::Delivered);
+        assert_eq!(Outcome::of(Some(204), None), Outcome::Delivered);
+        assert_eq!(
+            Outcome::of(None, None),
+            Outcome::Retry {
+                retry_after_ms: None
+            }
+        );
+        assert_eq!(
+            Outcome::of(Some(503), None),
+            Outcome::Retry {
+                retry_after_ms: None
+            }
+        );
+        assert_eq!(
+            Outcome::of(Some(429), Some("7")),
+            Outcome::Retry {
+                retry_after_ms: Some(7000.0)
+            }
+        );
+        assert_eq!(
+            Outcome::of(Some(429), Some("Wed, 21 Oct 2026 07:28:00 GMT")),
+            Outcome::Retry {
+                retry_after_ms: None
+            }
+        );
+        assert_eq!(Outcome::of(Some(400), None), Outcome::Rejected(400));
+        assert_eq!(Outcome::of(Some(413), None), Outcome::Rejected(413));
+    }
+
+    #[test]
+    fn a_failed_send_is_retried_with_growing_backoff_and_delivered_once() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, response("r", None), 0.0);
+        let claim = outbox.claim_due(0.0).remove(0);
+        assert!(
+            outbox.claim_due(1.0).is_empty(),
+            "leased: not claimed twice"
+        );
+        outbox.settle(&claim, Outcome::of(Some(503), None), 10.0, 1.0);
+        assert_eq!(outbox.entries[0].next_attempt_ms, 1010.0);
+        assert!(outbox.claim_due(1000.0).is_empty(), "not due yet");
+        let claim = outbox.claim_due(1010.0).remove(0);
+        outbox.settle(
+            &claim,
+            Outcome::Retry {
+                retry_after_ms: None,
+            },
+            1010.0,
+            1.0,
+        );
+        assert_eq!(outbox.entries[0].next_attempt_ms, 3010.0);
+        let claim = outbox.claim_due(3010.0).remove(0);
+        outbox.settle(&claim, Outcome::Delivered, 3020.0, 0.0);
+        assert!(outbox.entries.is_empty());
+        assert_eq!(outbox.next_due_ms(), None);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_a_definitive_4xx_drops_the_event() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, shown("a"), 0.0);
+        outbox.push(C, shown("b"), 0.0);
+        let claims = outbox.claim_due(0.0);
+        outbox.settle(&claims[0], Outcome::of(Some(429), Some("30")), 0.0, 0.5);
+        assert_eq!(outbox.entries[0].next_attempt_ms, 30_000.0);
+        let dropped = outbox.settle(&claims[1], Outcome::of(Some(400), None), 0.0, 0.5);
+        assert_eq!(dropped.map(|e| e.id), Some("b".to_string()));
+        assert_eq!(outbox.entries.len(), 1);
+    }
+
+    #[test]
+    fn a_comment_replaces_the_waiting_score_and_a_stale_send_does_not_settle_it() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, response("r", None), 0.0);
+        let score_claim = outbox.claim_due(0.0).remove(0);
+        outbox.push(C, response("r", Some("great")), 5.0);
+        assert_eq!(outbox.entries.len(), 1);
+        outbox.settle(&score_claim, Outcome::Delivered, 6.0, 0.0);
+        assert_eq!(outbox.entries.len(), 1, "the comment still has to go");
+        let comment_claim = outbox.claim_due(6.0).remove(0);
+        assert_eq!(comment_claim.event.comment.as_deref(), Some("great"));
+        outbox.settle(&comment_claim, Outcome::Delivered, 7.0, 0.0);
+        assert!(outbox.entries.is_empty());
+    }
+
+    #[test]
+    fn when_full_impressions_go_first_and_responses_are_never_dropped() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, shown("first-shown"), 0.0);
+        for i in 0..CAPACITY - 1 {
+            outbox.push(C, response(&format!("r{i}"), None), 0.0);
+        }
+        let dropped = outbox.push(C, response("one-more", None), 0.0);
+        assert_eq!(
+            dropped.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            ["first-shown"]
+        );
+        let dropped = outbox.push(C, response("over", None), 0.0);
+        assert!(dropped.is_empty());
+        assert_eq!(
+            outbox.entries.len(),
+            CAPACITY + 1,
+            "responses are kept even past capacity"
+        );
+    }
+
+    #[test]
+    fn claim_all_takes_what_is_not_due_yet_but_never_what_another_tab_is_sending() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, shown("a"), 0.0);
+        outbox.push(C, shown("b"), 0.0);
+        let in_flight = outbox.claim_due(0.0);
+        outbox.settle(
+            &in_flight[1],
+            Outcome::Retry {
+                retry_after_ms: Some(60_000.0),
+            },
+            0.0,
+            0.0,
+        );
+        let last_chance = outbox.claim_all(1.0);
+        assert_eq!(
+            last_chance
+                .iter()
+                .map(|c| c.event.id.as_str())
+                .collect::<Vec<_>>(),
+            ["b"]
+        );
+    }
+
+    #[test]
+    fn backoff_grows_to_a_cap_and_jitter_spreads_it() {
+        assert_eq!(backoff_ms(1, 1.0), 1000.0);
+        assert_eq!(backoff_ms(4, 1.0), 8000.0);
+        assert_eq!(backoff_ms(30, 1.0), MAX_RETRY_MS);
+        assert_eq!(backoff_ms(1, 0.0), 500.0);
+    }
+
+    #[test]
+    fn stored_outbox_round_trips_and_garbage_is_empty() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, response("r", Some("hi")), 1.0);
+        let json = serde_json::to_string(&outbox).unwrap();
+        assert_eq!(Outbox::from_json(Some(&json)), outbox);
+        assert_eq!(
+            Outbox::from_json(Some("{\"entries\": 5}")),
+            Outbox::default()
+        );
+        assert_eq!(Outbox::from_json(Some("not json")), Outbox::default());
+    }
+}

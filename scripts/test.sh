@@ -11,7 +11,7 @@ cargo test --workspace --quiet
 say "component tests in headless Chromium: cargo test --target wasm32-unknown-unknown"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export WASM_BINDGEN_TEST_TIMEOUT=120
-cargo test --target wasm32-unknown-unknown -p survey-widget --tests
+cargo test --target wasm32-unknown-unknown -p survey-widget --test '*'
 
 say "building the release widget (trunk) and the collector"
 trunk build --release

@@ -1,6 +1,7 @@
-//! The public Leptos component: one survey wired to the collector and to DOM events.
+//! The public Leptos component ([`SurveyWidget`], isolated in its own shadow root) and the
+//! card it renders ([`SurveyCard`]): one survey wired to the outbox and to DOM events.
 
-use crate::browser::{outbox, page, storage};
+use crate::browser::{outbox, page, shadow, storage};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::cookie_value;
 use crate::core::event::{Event, EventContext, EventKind};
@@ -9,10 +10,9 @@ use crate::ui::popup::SurveyPopup;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// One survey, in the visitor's language, sending `shown` when it mounts, `response` as soon as
-/// a score is chosen (again, with the same id, when the comment is added) and `dismissed` when
-/// closed without a score. Each event is also dispatched on `window` as a `survey-widget:*`
-/// `CustomEvent` (`shown`, `answered`, `completed`, `dismissed`) with the event as `detail`.
+/// One survey for a Leptos app, rendered in its own shadow root (the app's CSS and the widget's
+/// stay apart) and wired like the script-tag widget: events go through the persistent outbox
+/// to `config.collector` and are dispatched as `survey-widget:*` DOM events.
 ///
 /// ```ignore
 /// let parsed = survey_widget::core::config::parse(json)?;
@@ -30,6 +30,47 @@ pub fn SurveyWidget(
     inline: bool,
     /// Called after the visitor closed the survey.
     #[prop(optional)]
+    on_close: Option<Callback<()>>,
+) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    // Dropping the handle unmounts the card (when this component is removed).
+    let mounted = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
+    Effect::new(move |_| {
+        let Some(element) = host.get() else { return };
+        if mounted.with_value(Option::is_some) {
+            return;
+        }
+        match shadow::attach(&element) {
+            Ok(mount) => {
+                let (config, survey) = (config.clone(), survey.clone());
+                let handle = leptos::mount::mount_to(mount, move || {
+                    view! { <SurveyCard config=config survey=survey inline=inline on_close=on_close /> }
+                });
+                mounted.set_value(Some(Box::new(handle)));
+            }
+            Err(error) => page::log_error(&format!("cannot render the survey: {error:?}")),
+        }
+    });
+    on_cleanup(move || mounted.set_value(None));
+    view! { <div class="survey-widget" node_ref=host></div> }
+}
+
+/// One survey, in the visitor's language, sending `shown` when it mounts, `response` as soon as
+/// a score is chosen (again, with the same id, when the comment is added) and `dismissed` when
+/// closed without a score. Each event is also dispatched on `window` as a `survey-widget:*`
+/// `CustomEvent` (`shown`, `answered`, `completed`, `dismissed`) with the event as `detail`.
+/// Expects to be mounted inside a shadow root that has the widget's stylesheet.
+#[component]
+pub fn SurveyCard(
+    /// The site's config (collector URL, identity cookie, company, locale).
+    config: Config,
+    /// The survey to show (one of `config.surveys`, or any valid survey).
+    survey: Survey,
+    /// Render in the page flow instead of as a floating pop-up.
+    #[prop(optional)]
+    inline: bool,
+    /// Called after the visitor closed the survey.
+    #[prop(optional_no_strip)]
     on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let locale = negotiate(

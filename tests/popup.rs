@@ -204,3 +204,24 @@ async fn escape_and_the_close_button_close() {
     find(&container, ".sw-close").unwrap().click();
     assert_eq!(recorded.lock().unwrap().closes, 2);
 }
+
+#[wasm_bindgen_test]
+async fn the_leptos_component_renders_inside_its_own_shadow_root() {
+    let parsed = parse(CONFIG).expect("test config parses");
+    let survey = parsed.config.surveys[0].clone();
+    let config = parsed.config;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    leptos::mount::mount_to(container.clone(), move || {
+        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=true /> }
+    })
+    .forget();
+    leptos::task::tick().await;
+    let host = find(&container, ".survey-widget").expect("the component's host element");
+    let root = host.shadow_root().expect("an open shadow root");
+    assert!(container.query_selector("[role=dialog]").unwrap().is_none(), "nothing in the light DOM");
+    let dialog = root.query_selector("[role=dialog].sw-inline").unwrap().expect("an inline dialog in the shadow root");
+    assert!(dialog.text_content().unwrap_or_default().contains("recommend Acme"));
+    assert_eq!(root.adopted_style_sheets().length(), 1, "the widget stylesheet is adopted there");
+}

@@ -6,7 +6,7 @@ use crate::ingest::Valid;
 use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, Connection, FromRow};
 use survey_widget::core::event::EventKind;
 use survey_widget::core::metric::Kind;
 
@@ -122,6 +122,9 @@ impl Store {
     /// Connects to `url` (creating a SQLite file when the URL says `mode=rwc`) and migrates.
     pub async fn connect(url: &str) -> Result<Store, sqlx::Error> {
         sqlx::any::install_default_drivers();
+        // One direct connection first: a pool would retry a refused connection until its
+        // timeout and then report only that it timed out.
+        AnyConnection::connect(url).await?.close().await?;
         // Through `Any`, every connection to `sqlite::memory:` opens its own empty database: keep
         // exactly one, and never reap it (the database lives only while its connection is open).
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");

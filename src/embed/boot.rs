@@ -4,7 +4,7 @@
 use crate::browser::{outbox, page, shadow};
 use crate::core::config;
 use crate::embed::runtime;
-use crate::widget::SurveyWidget;
+use crate::widget::SurveyCard;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -95,7 +95,7 @@ pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &
     let inline = mode == "inline";
     leptos::mount::mount_to(
         mount,
-        move || view! { <SurveyWidget config=config survey=survey inline=inline /> },
+        move || view! { <SurveyCard config=config survey=survey inline=inline /> },
     )
     .forget();
 }

@@ -8,7 +8,7 @@ use crate::core::eligibility::{self, cookie_value, Facts, Skip};
 use crate::core::i18n;
 use crate::core::throttle::VisitorState;
 use crate::core::trigger::{Progress, Signal};
-use crate::widget::SurveyWidget;
+use crate::widget::SurveyCard;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -329,7 +329,7 @@ fn open(survey_id: &str) {
     });
     leptos::mount::mount_to(
         mount,
-        move || view! { <SurveyWidget config=config survey=survey on_close=on_close /> },
+        move || view! { <SurveyCard config=config survey=survey on_close=Some(on_close) /> },
     )
     .forget();
 }

@@ -69,7 +69,7 @@ export async function openSurveyPage(browser, collectorUrl, {
   if (initScript) await ctx.addInitScript(initScript);
   const attrs = attributes ? ` data-attributes='${JSON.stringify(attributes)}'` : "";
   const tag = scriptTag ?? `<script async src="/survey-widget.js" data-config='${JSON.stringify(config)}'${attrs}></script>`;
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test page</title><link rel="icon" href="data:,">
     ${head}${tag}</head><body>${body}</body></html>`;
   await ctx.route(`${collectorUrl}/t/**`, (route) => route.fulfill({ contentType: "text/html", body: html, headers }));
   const page = await ctx.newPage();
@@ -83,6 +83,16 @@ export async function openSurveyPage(browser, collectorUrl, {
 /** A config with one survey `s` (kind nps) posting to the collector; `survey` overrides fields. */
 export function surveyConfig(survey = {}, extra = {}) {
   return { collector: "/v1/events", company: "Acme", surveys: [{ id: "s", kind: "nps", ...survey }], ...extra };
+}
+
+/** Runs axe-core in the page (it follows open shadow roots) for WCAG 2.2 AA; returns violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+  return page.evaluate(async () => {
+    const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
+  });
 }
 
 /** The stored events of survey `surveyId`, as the collector has them. */

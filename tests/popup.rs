@@ -184,7 +184,7 @@ async fn hostile_text_is_rendered_as_text_and_the_counter_counts_down() {
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
     leptos::task::tick().await;
-    assert_eq!(text_of(&container, ".sw-counter"), "1972 characters left");
+    assert_eq!(text_of(&container, ".sw-counter"), "Characters left: 1972");
     assert!(container.query_selector("img").unwrap().is_none());
 }
 
@@ -220,8 +220,21 @@ async fn the_leptos_component_renders_inside_its_own_shadow_root() {
     leptos::task::tick().await;
     let host = find(&container, ".survey-widget").expect("the component's host element");
     let root = host.shadow_root().expect("an open shadow root");
-    assert!(container.query_selector("[role=dialog]").unwrap().is_none(), "nothing in the light DOM");
-    let dialog = root.query_selector("[role=dialog].sw-inline").unwrap().expect("an inline dialog in the shadow root");
-    assert!(dialog.text_content().unwrap_or_default().contains("recommend Acme"));
-    assert_eq!(root.adopted_style_sheets().length(), 1, "the widget stylesheet is adopted there");
+    assert!(
+        container.query_selector("[role=dialog]").unwrap().is_none(),
+        "nothing in the light DOM"
+    );
+    let dialog = root
+        .query_selector("[role=dialog].sw-inline")
+        .unwrap()
+        .expect("an inline dialog in the shadow root");
+    assert!(dialog
+        .text_content()
+        .unwrap_or_default()
+        .contains("recommend Acme"));
+    assert_eq!(
+        root.adopted_style_sheets().length(),
+        1,
+        "the widget stylesheet is adopted there"
+    );
 }

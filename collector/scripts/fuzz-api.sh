@@ -8,11 +8,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+SCHEMATHESIS_VERSION=4.32.5
 VENV="$TARGET/schemathesis-venv"
-if [ ! -x "$VENV/bin/st" ]; then
+if [ "$("$VENV/bin/st" --version 2>/dev/null)" != "st, version $SCHEMATHESIS_VERSION" ]; then
     say "installing schemathesis into $VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check schemathesis
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 say "building the collector"
@@ -29,6 +30,6 @@ say "fuzzing $COLLECTOR_URL (collector log: $COLLECTOR_LOG)"
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,positive_data_acceptance,unsupported_method \
     --max-examples "${MAX_EXAMPLES:-50}" \
     --seed "${SEED:-1}" \
-    --workers 2 \
+    --workers 1 \
     --no-color \
     "$@"

@@ -54,7 +54,20 @@ pub fn parse_body(body: &[u8]) -> Result<Vec<Valid>, Rejection> {
 }
 
 /// Checks one event; the error names the field at fault.
-fn validate(value: Value) -> Result<Valid, String> {
+fn validate(mut value: Value) -> Result<Valid, String> {
+    if let Some(fields) = value.as_object_mut() {
+        // The client's category is ignored, whatever it holds: it is recomputed from the score.
+        fields.remove("category");
+        // A whole number written as `9.0` is the integer 9 (as JSON Schema has it).
+        if let Some(score) = fields.get_mut("score").filter(|score| score.is_f64()) {
+            if let Some(whole) = score
+                .as_f64()
+                .filter(|s| s.fract() == 0.0 && (0.0..=255.0).contains(s))
+            {
+                *score = Value::from(whole as u8);
+            }
+        }
+    }
     let mut event: Event = serde_path_to_error::deserialize(value).map_err(|e| e.to_string())?;
     check_text("id", &event.id, 64, true)?;
     check_text("survey_id", &event.survey_id, 128, true)?;
@@ -129,12 +142,19 @@ mod tests {
 
     #[test]
     fn category_is_recomputed_and_week_is_utc() {
-        let body = serde_json::to_vec(&response(9, "detractor")).unwrap();
+        let mut response = response(9, "detractor");
+        let body = serde_json::to_vec(&response).unwrap();
         let valid = parse_body(&body).unwrap().remove(0);
         assert_eq!(valid.event.category, Some(Category::Promoter));
         assert_eq!(valid.event.comment, None);
         // 23:30 at -02:00 is Tuesday 01:30 UTC, still ISO week 48.
         assert_eq!(valid.week, "2026-W48");
+        response["category"] = json!({"not": "a category"});
+        response["score"] = json!(9.0);
+        let valid = parse_body(&serde_json::to_vec(&response).unwrap())
+            .unwrap()
+            .remove(0);
+        assert_eq!(valid.event.category, Some(Category::Promoter));
     }
 
     #[test]

@@ -146,9 +146,10 @@ pub async fn serve(
 /// Opens the database, binds, prints `survey-collector listening on http://ADDR` and serves
 /// until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    // Not `.context()`: sqlx errors repeat their cause in their message.
     let store = Store::connect(&config.database_url)
         .await
-        .context("cannot open the database (--database-url)")?;
+        .map_err(|error| anyhow::anyhow!("cannot open the database (--database-url): {error}"))?;
     let state = AppState::new(store, &config)?;
     let listener = TcpListener::bind(config.listen)
         .await

@@ -74,7 +74,7 @@ pub const EN: Locale = Locale {
     comment_placeholder: "Your answer (optional)",
     submit: "Send",
     close: "Close survey",
-    chars_left: "{n} characters left",
+    chars_left: "Characters left: {n}",
 };
 
 /// Finnish. The company name stays uninflected: it is the subject (CES, CSAT) or a bare object
@@ -600,7 +600,7 @@ mod tests {
         let csat = SurveyTexts::resolve(&config, &config.surveys[1], &EN);
         assert_eq!(csat.question, "How satisfied were you with Acme?");
         assert_eq!(csat.follow_up_for(Category::Unsatisfied), EN.follow_ups[0]);
-        assert_eq!(csat.chars_left_text(12), "12 characters left");
+        assert_eq!(csat.chars_left_text(1), "Characters left: 1");
     }
 
     fn all_texts(locale: &Locale) -> Vec<&'static str> {

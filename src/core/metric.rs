@@ -99,6 +99,17 @@ impl Kind {
         }
     }
 
+    /// The score a typed digit selects: the digit itself when it is on the scale, and for NPS
+    /// "1" then "0" typed in quick succession (`after_one`) is 10.
+    pub fn typed_score(self, digit: u8, after_one: bool) -> Option<u8> {
+        let score = if self == Kind::Nps && digit == 0 && after_one {
+            10
+        } else {
+            digit
+        };
+        self.categorize(score).map(|_| score)
+    }
+
     /// The category of `score`, or `None` when the score is off this kind's scale.
     pub fn categorize(self, score: u8) -> Option<Category> {
         let (low, high) = self.scale();
@@ -235,6 +246,16 @@ mod tests {
             assert_eq!(Kind::Nps.categorize(score), Some(category), "score {score}");
         }
         assert_eq!(Kind::Nps.categorize(11), None);
+    }
+
+    #[test]
+    fn typed_digits_select_scores_and_one_zero_is_ten_on_nps() {
+        assert_eq!(Kind::Nps.typed_score(7, false), Some(7));
+        assert_eq!(Kind::Nps.typed_score(0, false), Some(0));
+        assert_eq!(Kind::Nps.typed_score(0, true), Some(10));
+        assert_eq!(Kind::Csat.typed_score(0, true), None);
+        assert_eq!(Kind::Csat.typed_score(6, false), None);
+        assert_eq!(Kind::Ces.typed_score(7, false), Some(7));
     }
 
     #[test]

@@ -3,9 +3,14 @@
 use crate::core::metric::Kind;
 use leptos::prelude::*;
 
+/// How soon "0" must follow "1" to mean 10 on the NPS scale.
+const TEN_WINDOW_MS: f64 = 800.0;
+
 /// The score choices of `kind` (0-10, 1-7 or 1-5) as a radio group labelled by the question.
-/// Native radios give arrow-key navigation and screen-reader semantics for free; each choice's
-/// accessible name starts with its number ("0, Not at all likely").
+/// Native radios give arrow-key navigation (in reading order, so mirrored right to left) and
+/// screen-reader semantics; each choice's accessible name starts with its number ("0, Not at
+/// all likely"). Typing a digit selects that score (on NPS "1" then "0" is 10), and Enter
+/// selects the focused choice.
 #[component]
 pub fn ScoreScale(
     /// Which scale to show.
@@ -19,6 +24,41 @@ pub fn ScoreScale(
     /// Called with the score the visitor chose.
     on_select: Callback<u8>,
 ) -> impl IntoView {
+    let group = NodeRef::<leptos::html::Div>::new();
+    // When "1" was last typed, for "1" + "0" = 10 on the NPS scale.
+    let last_one_typed = StoredValue::new(f64::NEG_INFINITY);
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        let score = match key.as_str() {
+            "Enter" => ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+                .and_then(|input| input.value().parse::<u8>().ok()),
+            _ => key
+                .parse::<u8>()
+                .ok()
+                .filter(|d| *d <= 9)
+                .and_then(|digit| {
+                    let now = js_sys::Date::now();
+                    let after_one = now - last_one_typed.get_value() < TEN_WINDOW_MS;
+                    last_one_typed.set_value(if digit == 1 { now } else { f64::NEG_INFINITY });
+                    kind.typed_score(digit, after_one)
+                }),
+        };
+        let Some(score) = score else { return };
+        ev.prevent_default();
+        on_select.run(score);
+        let radio = group.get_untracked().and_then(|g| {
+            g.query_selector(&format!("input[value=\"{score}\"]"))
+                .ok()
+                .flatten()
+        });
+        if let Some(radio) =
+            radio.and_then(|r| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(r).ok())
+        {
+            let _ = radio.focus();
+        }
+    };
     let (low, high) = kind.scale();
     let (low_label, high_label) = ends;
     let choices = kind
@@ -45,7 +85,14 @@ pub fn ScoreScale(
         })
         .collect_view();
     view! {
-        <div class="sw-scale" role="radiogroup" aria-labelledby=labelled_by data-kind=kind.key()>
+        <div
+            class="sw-scale"
+            role="radiogroup"
+            aria-labelledby=labelled_by
+            data-kind=kind.key()
+            node_ref=group
+            on:keydown=on_keydown
+        >
             {choices}
         </div>
         <div class="sw-ends" aria-hidden="true">

@@ -16,7 +16,12 @@ fn main() {
 fn App() -> impl IntoView {
     let (closed, set_closed) = signal(false);
     let survey = match parse(CONFIG) {
-        Ok(parsed) => parsed.config.surveys.first().cloned().map(|survey| (parsed.config, survey)),
+        Ok(parsed) => parsed
+            .config
+            .surveys
+            .first()
+            .cloned()
+            .map(|survey| (parsed.config, survey)),
         Err(error) => {
             leptos::logging::error!("survey config: {error}");
             None

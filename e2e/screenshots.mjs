@@ -1,0 +1,44 @@
+// Writes PNG screenshots of the pop-up in each state (question, follow-up, thank-you) at 1280 px
+// and 320 px, light and dark, English and Arabic, into screenshots/ for a person to look at.
+// Run through scripts/screenshots.sh (it builds the widget and the collector first).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, startCollector, launchChromium, openSurveyPage, surveyConfig } from "./harness.mjs";
+
+const out = join(ROOT, "screenshots");
+mkdirSync(out, { recursive: true });
+const collector = await startCollector();
+const browser = await launchChromium();
+const body = `<main style="font: 16px/1.5 system-ui; max-width: 640px; margin: 40px auto; padding: 0 16px">
+  <h1>Acme dashboard</h1><p>${"Your projects are up to date. ".repeat(12)}</p></main>`;
+let written = 0;
+try {
+  for (const [lang, locale, submit] of [["en", "en-US", "Send"], ["ar", "ar", "إرسال"]]) {
+    for (const scheme of ["light", "dark"]) {
+      for (const width of [1280, 320]) {
+        const context = await browser.newContext({ locale, colorScheme: scheme, viewport: { width, height: 720 } });
+        const config = surveyConfig({ id: `shots-${lang}` });
+        const { page } = await openSurveyPage(browser, collector.url, { config, body, context });
+        const dialog = page.getByRole("dialog");
+        await dialog.waitFor();
+        const shot = async (state) => {
+          await page.waitForTimeout(300); // let the entrance animation finish
+          await page.screenshot({ path: join(out, `${lang}-${scheme}-${width}-${state}.png`) });
+          written += 1;
+        };
+        await shot("question");
+        await dialog.getByRole("radio", { name: /^9\b/ }).check();
+        await dialog.getByRole("textbox").fill(lang === "ar" ? "منتج رائع" : "The timeline view saves me hours.");
+        await shot("follow-up");
+        await dialog.getByRole("button", { name: submit }).click();
+        await dialog.getByRole("status").locator("p").waitFor();
+        await shot("thank-you");
+        await context.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  collector.stop();
+}
+console.log(`wrote ${written} screenshots to ${out}`);

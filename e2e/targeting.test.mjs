@@ -2,7 +2,7 @@
 // throttles across reloads and tabs, segment criteria, and blocked storage.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchChromium, openSurveyPage, surveyConfig } from "./harness.mjs";
+import { startCollector, launchChromium, openSurveyPage, surveyConfig, storedEvents, eventually } from "./harness.mjs";
 
 let collector, browser;
 before(async () => {
@@ -153,5 +153,33 @@ test("localStorage that throws: the survey still shows once per page session, no
   await page.waitForTimeout(800);
   assert.equal(await dialogCount(page), 0, "dismissed in this page session");
   assert.deepEqual(problems.filter((p) => p.startsWith("uncaught")), []);
+  await context.close();
+});
+
+test("a visitor who cannot be surveyed downloads only the loader and the config", async () => {
+  const context = await browser.newContext();
+  const fetched = [];
+  context.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  const stranger = await open({ config: surveyConfig(), visitorId: null, context });
+  await stranger.page.waitForTimeout(1_000);
+  assert.ok(fetched.includes("/survey-widget.js"));
+  assert.deepEqual(fetched.filter((p) => p.startsWith("/app/")), [], "no widget module for a visitor without the cookie");
+  await context.close();
+});
+
+test("answered: later page views skip the widget module while the survey is held back", async () => {
+  const context = await browser.newContext();
+  const { page } = await open({ config: surveyConfig({ id: "quiet" }), context });
+  await page.getByRole("dialog").getByRole("radio", { name: /^9\b/ }).check();
+  await eventually(async () => (await storedEvents(collector.url, "quiet")).some((e) => e.event === "response"));
+  await page.reload(); // this view learns that every survey is held back, and says so
+  await page.waitForTimeout(1_000);
+  const fetched = [];
+  context.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  await page.reload();
+  await page.waitForTimeout(1_000);
+  assert.ok(fetched.includes("/survey-widget.js"));
+  assert.deepEqual(fetched.filter((p) => p.startsWith("/app/")), []);
+  assert.equal(await page.getByRole("dialog").count(), 0);
   await context.close();
 });

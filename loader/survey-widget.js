@@ -4,39 +4,51 @@
  *           data-attributes='{"plan": "pro"}'></script>
  *
  * A classic script, so it runs under a strict CSP (script-src 'self' 'wasm-unsafe-eval').
- * It defines window.SurveyWidget at once; calls are queued in order and run once the
- * WebAssembly module, loaded from beside this file, is ready. Every failure is one console
- * error; nothing is thrown into the host page. */
+ * It defines window.SurveyWidget at once and keeps calls in order. It loads the WebAssembly
+ * widget (from beside this file) only when a survey might show: a visitor without the identity
+ * cookie (for non-anonymous surveys), on a page no survey targets, or whom every survey is
+ * holding back (answered, dismissed, sampled out; the widget records that as "quiet") costs
+ * this file and the config, nothing more, unless events are still waiting in the outbox. Every failure is one console error; nothing is
+ * thrown into the host page. */
 (function () {
   "use strict";
+  var existing = window.SurveyWidget;
+  if (existing && existing.version) return; /* loaded twice: keep the first */
+  var early = (existing && existing.__queue) || [];
   var PREFIX = "[survey-widget] ";
   var script = document.currentScript;
   var base = new URL(".", (script && script.src) || location.href);
   var wasm = null;
-  var chain = null;
+  var held = [];        /* calls waiting for the module, in order */
+  var loading = null;   /* the module's loading chain, once started */
+  var dormant = null;   /* config text of a page where no survey can show yet */
 
   function fail(what, error) {
     console.error(PREFIX + what + (error ? ": " + (error.message || error) : ""));
   }
 
-  function loadWasm() {
-    return import(new URL("app/survey-widget.js", base).href).then(function (module) {
+  function guard(step) {
+    return function () {
+      if (!wasm) return;
+      try { return Promise.resolve(step()).catch(function (error) { fail("a call failed", error); }); }
+      catch (error) { fail("a call failed", error); }
+    };
+  }
+
+  /* Queues `step` (run once the module is loaded, after every earlier call). */
+  function run(step) {
+    if (loading) loading = loading.then(guard(step));
+    else held.push(step);
+  }
+
+  function load() {
+    if (loading) return;
+    loading = import(new URL("app/survey-widget.js", base).href).then(function (module) {
       return module.default({ module_or_path: new URL("app/survey-widget_bg.wasm", base) }).then(function () {
         wasm = module;
-        watchNavigation();
       });
     }).catch(function (error) { fail("could not load the widget from " + base.href, error); });
-  }
-
-  /* Runs `step` after every earlier call, once the module is loaded. */
-  function enqueue(step) {
-    chain = (chain || loadWasm()).then(function () {
-      if (wasm) return step();
-    }).catch(function (error) { fail("a call failed", error); });
-  }
-
-  function call(name, args) {
-    enqueue(function () { wasm[name].apply(null, args); });
+    held.splice(0).forEach(run);
   }
 
   /* The config's JSON text: from an object, from inline JSON, or fetched from a URL. */
@@ -50,48 +62,76 @@
     });
   }
 
-  /* SPA support: every history change re-evaluates pages and criteria. */
-  function watchNavigation() {
-    var changed = function () { if (wasm) wasm.page_changed(); };
-    ["pushState", "replaceState"].forEach(function (name) {
-      var original = history[name];
-      history[name] = function () {
-        var result = original.apply(this, arguments);
-        try { changed(); } catch (error) { fail("navigation handling failed", error); }
-        return result;
-      };
-    });
-    window.addEventListener("popstate", changed);
-    window.addEventListener("hashchange", changed);
+  function glob(pattern) {
+    return new RegExp("^" + String(pattern).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$");
   }
 
-  var existing = window.SurveyWidget;
-  if (existing && existing.version) return; /* loaded twice: keep the first */
-  var early = (existing && existing.__queue) || [];
+  function fingerprint(text) { /* FNV-1a over UTF-16 units, as core::config::fingerprint32 */
+    for (var h = 0x811c9dc5, i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return ("0000000" + h.toString(16)).slice(-8);
+  }
+
+  /* Whether some survey of the config might show on this page: cheap checks only; the widget
+     makes the real decision. Unreadable configs load the widget, which explains the problem. */
+  function mayShow(text) {
+    try {
+      var config = JSON.parse(text);
+      if (/"entries":\[\{/.test(localStorage.getItem("survey-widget:outbox") || "")) return true; /* events to deliver */
+      var quiet = JSON.parse(localStorage.getItem("survey-widget:quiet") || "null");
+      if (quiet && quiet.config === fingerprint(text) && (quiet.until === null || Date.now() < quiet.until)) return false;
+      var cookie = new RegExp("(?:^|;\\s*)" + (config.identity_cookie || "visitor_id").replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "=[^;]").test(document.cookie);
+      var path = location.pathname;
+      return (config.surveys || []).some(function (survey) {
+        var trigger = survey.trigger || {};
+        var matches = function (globs) { return (globs || []).some(function (g) { return glob(g).test(path); }); };
+        return survey.enabled !== false && (cookie || survey.anonymous === true) &&
+          (!(trigger.pages || []).length || matches(trigger.pages)) && !matches(trigger.exclude_pages);
+      });
+    } catch (error) {
+      return true;
+    }
+  }
+
+  /* SPA support: every history change re-evaluates pages and criteria (or wakes the loader). */
+  function navigated() {
+    if (wasm) wasm.page_changed();
+    else if (dormant !== null && mayShow(dormant)) { dormant = null; load(); }
+  }
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = history[name];
+    history[name] = function () {
+      var result = original.apply(this, arguments);
+      try { navigated(); } catch (error) { fail("navigation handling failed", error); }
+      return result;
+    };
+  });
+  addEventListener("popstate", navigated);
+  addEventListener("hashchange", navigated);
+
+  function call(name, args, needsWidget) {
+    run(function () { return wasm[name].apply(null, args); });
+    if (needsWidget) load();
+  }
 
   var api = {
     version: "0.1.0",
     init: function (config) {
-      enqueue(function () {
-        return configText(config).then(
-          function (text) { wasm.start(text); },
-          function (error) { fail("could not load the config " + String(config), error); }
-        );
-      });
+      var text = configText(config);
+      run(function () { return text.then(function (t) { wasm.start(t); }, function () {}); });
+      text.then(function (t) {
+        if (mayShow(t)) load(); else dormant = t;
+      }, function (error) { fail("could not load the config " + String(config), error); });
     },
     identify: function (attributes) { call("identify", [JSON.stringify(attributes || {})]); },
     track: function (eventName) { call("track", [String(eventName)]); },
-    show: function (surveyId, options) { call("show", [String(surveyId), !!(options && options.force)]); },
-    reset: function () { call("reset", []); },
-    debug: function () { call("debug", []); }
+    show: function (surveyId, options) { call("show", [String(surveyId), !!(options && options.force)], true); },
+    reset: function () {
+      try { localStorage.removeItem("survey-widget:quiet"); } catch (error) { /* storage blocked */ }
+      call("reset", []);
+    },
+    debug: function () { call("debug", [], true); }
   };
   window.SurveyWidget = api;
-
-  /* Calls made through a stub before this script ran:
-     window.SurveyWidget = {__queue: [["identify", [{plan: "pro"}]], ...]} */
-  early.forEach(function (entry) {
-    if (typeof api[entry[0]] === "function") api[entry[0]].apply(api, entry[1] || []);
-  });
 
   /* <survey-widget config="/surveys.json" survey="nps-main" mode="inline">: renders one survey
      in its own shadow root; works without data-config on the script tag. */
@@ -99,17 +139,26 @@
     customElements.define("survey-widget", class extends HTMLElement {
       connectedCallback() {
         var element = this;
-        if (element.shadowRoot) return;
         var config = element.getAttribute("config");
+        if (element.shadowRoot) return;
         if (!config) return fail("<survey-widget> needs a config attribute (a URL or inline JSON)");
-        enqueue(function () {
-          return configText(config).then(function (text) {
-            wasm.mount_element(element, text, element.getAttribute("survey") || "", element.getAttribute("mode") || "popup");
-          }, function (error) { fail("could not load the config " + config, error); });
+        var text = configText(config);
+        text.catch(function (error) { fail("could not load the config " + config, error); });
+        run(function () {
+          return text.then(function (t) {
+            wasm.mount_element(element, t, element.getAttribute("survey") || "", element.getAttribute("mode") || "popup");
+          }, function () {});
         });
+        load();
       }
     });
   }
+
+  /* Calls made through a stub before this script ran:
+     window.SurveyWidget = {__queue: [["identify", [{plan: "pro"}]], ...]} */
+  early.forEach(function (entry) {
+    if (typeof api[entry[0]] === "function") api[entry[0]].apply(api, entry[1] || []);
+  });
 
   var attributes = script && script.getAttribute("data-attributes");
   if (attributes) {

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test: native unit tests (core + collector), component tests in headless Chromium
-# (wasm-bindgen-test), then end-to-end tests of the built widget against the real collector.
+# Runs every test: native unit tests (core + collector, the collector on SQLite and on a
+# throwaway PostgreSQL), schemathesis fuzzing of the collector's API, component tests in headless
+# Chromium (wasm-bindgen-test), then end-to-end tests of the built widget against the real
+# collector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-say "native tests: cargo test --workspace"
-cargo test --workspace --quiet
+say "native tests: cargo test --workspace (the collector's run on SQLite and PostgreSQL)"
+collector/scripts/with-postgres.sh cargo test --workspace --quiet
+
+say "API fuzzing of the collector with schemathesis against its OpenAPI document"
+collector/scripts/fuzz-api.sh
 
 say "component tests in headless Chromium: cargo test --target wasm32-unknown-unknown"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"

@@ -26,6 +26,8 @@ say "fuzzing $COLLECTOR_URL (collector log: $COLLECTOR_LOG)"
 
 # Checks: server errors, and every response against the document. Not `negative_data_rejection`:
 # the collector deliberately ignores unknown fields and the client's category.
+# From $TARGET, where schemathesis keeps its `.schemathesis/` cache (not in the repository).
+cd "$TARGET"
 "$VENV/bin/st" run "$COLLECTOR_URL/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,positive_data_acceptance,unsupported_method \
     --max-examples "${MAX_EXAMPLES:-50}" \

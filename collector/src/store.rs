@@ -6,7 +6,7 @@ use crate::ingest::Valid;
 use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyConnection, AnyPool, Connection, FromRow};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, FromRow};
 use survey_widget::core::event::EventKind;
 use survey_widget::core::metric::Kind;
 
@@ -133,6 +133,17 @@ impl Store {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // SQLite: readers do not block the writer, and commits need no fsync of the
+                    // database file (still durable across a crash of the process).
+                    if conn.backend_name() == "SQLite" {
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         sqlx::migrate!().run(&pool).await?;

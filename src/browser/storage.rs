@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 
 /// Key of the visitor's throttle state.
 const VISITOR_KEY: &str = "survey-widget:v1";
+/// Key of "no survey can show before": `{"config": fingerprint, "until": ms or null (never)}`,
+/// read by the loader to skip loading the widget.
+const QUIET_KEY: &str = "survey-widget:quiet";
 
 thread_local! {
     /// Values as last written, by key, for when localStorage is unusable.
@@ -39,6 +42,29 @@ pub fn write(key: &'static str, json: String) {
             memory.insert(key, json);
         }
     });
+}
+
+/// Records until when no survey of the config with `fingerprint` can show (`None`: some may).
+pub fn set_quiet(fingerprint: &str, until: Option<f64>) {
+    match until {
+        Some(until) => {
+            let until = if until.is_finite() {
+                serde_json::json!(until)
+            } else {
+                serde_json::Value::Null
+            };
+            write(
+                QUIET_KEY,
+                serde_json::json!({"config": fingerprint, "until": until}).to_string(),
+            );
+        }
+        None => {
+            if let Some(storage) = local_storage() {
+                let _ = storage.remove_item(QUIET_KEY);
+            }
+            MEMORY.with(|memory| memory.borrow_mut().remove(QUIET_KEY));
+        }
+    }
 }
 
 /// Loads the visitor's throttle state.

@@ -360,6 +360,15 @@ fn category_list(kind: Kind) -> String {
         .join(", ")
 }
 
+/// A 32-bit FNV-1a hash of a text's UTF-16 code units, as hex: the loader computes the same in
+/// JavaScript to tell whether a stored "quiet until" belongs to the config it has.
+pub fn fingerprint32(text: &str) -> String {
+    let hash = text.encode_utf16().fold(0x811c_9dc5_u32, |hash, unit| {
+        (hash ^ u32::from(unit)).wrapping_mul(0x0100_0193)
+    });
+    format!("{hash:08x}")
+}
+
 /// A short stable hash (FNV-1a, 64 bits, hex) of a text.
 pub fn fingerprint(text: &str) -> String {
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
@@ -489,5 +498,9 @@ mod tests {
         assert_eq!(fingerprint("abc"), fingerprint("abc"));
         assert_ne!(fingerprint("abc"), fingerprint("abd"));
         assert_eq!(fingerprint(""), "cbf29ce484222325");
+        // Same values as the loader's JavaScript (Math.imul over UTF-16 code units).
+        assert_eq!(fingerprint32(""), "811c9dc5");
+        assert_eq!(fingerprint32("a"), "e40c292c");
+        assert_eq!(fingerprint32("é€"), "fdca1138");
     }
 }

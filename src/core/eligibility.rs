@@ -116,6 +116,23 @@ pub fn check(survey: &Survey, facts: &Facts) -> Result<(), Skip> {
     Ok(())
 }
 
+/// Until when no survey can show whatever the page, the trigger or the visitor's attributes
+/// (ms since the epoch, `f64::INFINITY` for "not with this config"), or `None` when some survey
+/// might. The loader reads this to skip loading the widget for a quiet visitor.
+pub fn quiet_until(verdicts: &[Result<(), Skip>]) -> Option<f64> {
+    verdicts
+        .iter()
+        .try_fold(f64::INFINITY, |until, verdict| match verdict {
+            Err(
+                Skip::Disabled | Skip::SampledOut { .. } | Skip::Throttled(Throttled::MaxShows(_)),
+            ) => Some(until),
+            Err(Skip::Throttled(Throttled::RecontactUntil(t) | Throttled::DismissedUntil(t))) => {
+                Some(until.min(*t))
+            }
+            _ => None,
+        })
+}
+
 /// Whether `trigger.pages` / `trigger.exclude_pages` allow the page at `path`.
 pub fn page_allowed(trigger: &Trigger, path: &str) -> Result<(), Skip> {
     if let Some(glob) = trigger
@@ -315,6 +332,32 @@ mod tests {
             ..World::new()
         };
         assert_eq!(world.check(&survey("")), Err(Skip::OnePerPageView));
+    }
+
+    #[test]
+    fn a_visitor_is_quiet_only_while_every_survey_is_held_back_for_good_or_for_a_time() {
+        let recontact = Err(Skip::Throttled(Throttled::RecontactUntil(500.0)));
+        let dismissed = Err(Skip::Throttled(Throttled::DismissedUntil(300.0)));
+        let forever = Err(Skip::SampledOut { percent: 10.0 });
+        assert_eq!(
+            quiet_until(&[recontact.clone(), dismissed.clone(), forever.clone()]),
+            Some(300.0)
+        );
+        assert_eq!(
+            quiet_until(&[forever.clone(), Err(Skip::Disabled)]),
+            Some(f64::INFINITY)
+        );
+        assert_eq!(quiet_until(&[recontact.clone(), Ok(())]), None);
+        let criteria = Err(Skip::Criteria(crate::core::criteria::Mismatch {
+            path: "all[0]".into(),
+            detail: "x".into(),
+        }));
+        assert_eq!(
+            quiet_until(&[recontact, criteria]),
+            None,
+            "attributes may change on this page"
+        );
+        assert_eq!(quiet_until(&[Err(Skip::OnePerPageView)]), None);
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub fn start(config_json: &str) {
     for skipped in &parsed.skipped {
         page::log_error(&skipped.to_string());
     }
-    runtime::start(parsed.config, page::url().contains("survey_debug=1"));
+    let debug = page::url().contains("survey_debug=1");
+    runtime::start(parsed.config, config::fingerprint32(config_json), debug);
 }
 
 /// `identify(attributes)`: visitor attributes (a JSON object) for segment criteria.

@@ -41,6 +41,8 @@ struct Runtime {
     route: String,
     debug: bool,
     scroll_depth: f64,
+    /// [`crate::core::config::fingerprint32`] of the config text, for the loader's quiet check.
+    config_fingerprint: String,
 }
 
 thread_local! {
@@ -56,7 +58,7 @@ fn with_runtime<R>(f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
 
 /// Starts (or restarts, with a new config) the widget: counts the page view, arms every
 /// eligible survey, and installs the scroll / exit-intent listeners once.
-pub fn start(config: Config, debug: bool) {
+pub fn start(config: Config, config_fingerprint: String, debug: bool) {
     storage::update(|state| state.count_pageview(js_sys::Date::now()));
     let old = RUNTIME.with(|slot| slot.borrow_mut().take());
     if let Some(old) = old {
@@ -72,6 +74,7 @@ pub fn start(config: Config, debug: bool) {
         route: page::route(),
         debug,
         scroll_depth: 0.0,
+        config_fingerprint,
     };
     RUNTIME.with(|slot| *slot.borrow_mut() = Some(runtime));
     if !LISTENING.with(|l| l.replace(true)) {
@@ -213,11 +216,19 @@ fn evaluate() {
     let ready = with_runtime(|rt| {
         let mut ready = Vec::new();
         let mut table = Vec::new();
+        let mut verdicts = Vec::new();
         for survey in rt.config.surveys.clone() {
-            let status = if let Some(armed) = rt.armed.iter().find(|a| a.survey_id == survey.id) {
+            let armed = rt.armed.iter().find(|a| a.survey_id == survey.id);
+            let verdict = if armed.is_some() {
+                Ok(())
+            } else {
+                check(rt, &survey, &state)
+            };
+            verdicts.push(verdict.clone());
+            let status = if let Some(armed) = armed {
                 armed.progress.describe(&survey.trigger)
             } else {
-                match check(rt, &survey, &state) {
+                match verdict {
                     Err(skip) => format!("not shown: {skip}"),
                     Ok(()) => {
                         let armed = arm(&survey, rt.scroll_depth);
@@ -234,6 +245,7 @@ fn evaluate() {
             };
             table.push((survey.id.clone(), status));
         }
+        storage::set_quiet(&rt.config_fingerprint, eligibility::quiet_until(&verdicts));
         if rt.debug {
             log_table(&table);
         }

@@ -1,0 +1,113 @@
+// Benchmark of the widget (not a test: nothing here fails on a timing). Prints, side by side:
+// transfer sizes (raw, gzip -9, brotli -q 11) of everything needed to show an NPS survey, ours
+// vs the PostHog and Formbricks survey renderers from npm; then, in headless Chromium on
+// loopback with a cold cache, the median over RUNS page loads of: script tag start -> survey
+// visible, the longest main-thread task, layout shift on the host page, JS heap and wasm memory
+// after the survey shows; and the bytes an ineligible visitor downloads.
+// Run through scripts/bench.sh (it builds everything and fetches the peers' packages first).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { ROOT, startCollector, launchChromium, openSurveyPage, surveyConfig } from "../e2e/harness.mjs";
+
+const RUNS = Number(process.env.RUNS || 11);
+const PEERS = process.env.PEERS_DIR || join(ROOT, "target/bench-peers");
+
+function sizes(files) {
+  const body = Buffer.concat(files.map((f) => readFileSync(f)));
+  const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  // Each file is sent compressed on its own: sum per-file compressed sizes.
+  return {
+    raw: body.length,
+    gzip: files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0),
+    brotli: files.reduce((n, f) => n + brotli(readFileSync(f)), 0),
+  };
+}
+
+const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
+const dist = join(ROOT, "dist");
+const rows = [
+  ["survey-widget (loader + JS + wasm + CSS)", [join(dist, "survey-widget.js"), join(dist, "app/survey-widget.js"), join(dist, "app/survey-widget_bg.wasm")]],
+  ["  of which the loader alone", [join(dist, "survey-widget.js")]],
+  ["PostHog posthog-js dist/surveys.js", [join(PEERS, "posthog-js/package/dist/surveys.js")]],
+  ["Formbricks @formbricks/surveys index.umd.js", [join(PEERS, "formbricks-surveys/package/dist/index.umd.js")]],
+];
+console.log("\nTransfer size of what it takes to show an NPS survey");
+console.log("what".padEnd(46) + "raw".padStart(10) + "gzip".padStart(10) + "brotli".padStart(10));
+for (const [name, files] of rows) {
+  try {
+    const s = sizes(files);
+    console.log(name.padEnd(46) + kb(s.raw) + kb(s.gzip) + kb(s.brotli));
+  } catch (error) {
+    console.log(name.padEnd(46) + `  (missing: ${error.path || error.message})`);
+  }
+}
+
+const median = (values) => { const v = [...values].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
+const probe = `<script>
+  performance.mark("survey-widget-start");
+  window.__longest = 0; window.__cls = 0;
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => { __longest = Math.max(__longest, e.duration); })).observe({ type: "longtask", buffered: true });
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) __cls += e.value; })).observe({ type: "layout-shift", buffered: true });
+  (function poll() {
+    const host = document.querySelector("survey-widget-popup");
+    if (host && host.shadowRoot && host.shadowRoot.querySelector("[role=dialog]")) window.__visible = performance.now() - performance.getEntriesByName("survey-widget-start")[0].startTime;
+    else requestAnimationFrame(poll);
+  })();
+</script>`;
+const captureWasmMemory = () => {
+  const keep = (result) => { const i = result.instance || result; if (i.exports && i.exports.memory) window.__wasmMemory = i.exports.memory; return result; };
+  const streaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = (...a) => streaming(...a).then(keep);
+  const plain = WebAssembly.instantiate;
+  WebAssembly.instantiate = (...a) => plain(...a).then(keep);
+};
+const body = `<main><h1>Benchmark host page</h1><p>${"Some host content. ".repeat(40)}</p></main>`;
+
+const collector = await startCollector();
+const browser = await launchChromium();
+const samples = { visible: [], longest: [], cls: [], heap: [], wasm: [] };
+try {
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext(); // a new context: a cold HTTP cache
+    const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), head: probe, body, context, initScript: captureWasmMemory });
+    await page.waitForFunction(() => window.__visible !== undefined, null, { timeout: 15_000 });
+    await page.waitForTimeout(300);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    const measured = await page.evaluate(() => ({ visible: __visible, longest: __longest, cls: __cls, wasm: window.__wasmMemory ? __wasmMemory.buffer.byteLength : NaN }));
+    samples.visible.push(measured.visible);
+    samples.longest.push(measured.longest);
+    samples.cls.push(measured.cls);
+    samples.wasm.push(measured.wasm);
+    samples.heap.push(metrics.find((m) => m.name === "JSHeapUsedSize").value);
+    await context.close();
+  }
+  const context = await browser.newContext();
+  let bytes = 0;
+  const files = [];
+  context.on("requestfinished", async (request) => {
+    if (request.isNavigationRequest()) return; // the host page itself
+    const sizes = await request.sizes();
+    bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+    files.push(new URL(request.url()).pathname);
+  });
+  const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), body, context, visitorId: null });
+  await page.waitForTimeout(1_500);
+  await context.close();
+
+  console.log(`\nIn headless Chromium on loopback, cold cache, median of ${RUNS} runs (ours)`);
+  console.log("script tag start -> survey visible".padEnd(46) + `${median(samples.visible).toFixed(0).padStart(8)} ms`);
+  console.log("longest main-thread task (0: none over 50 ms)".padEnd(46) + `${median(samples.longest).toFixed(0).padStart(8)} ms`);
+  console.log("layout shift on the host page (CLS)".padEnd(46) + `${median(samples.cls).toFixed(3).padStart(8)}`);
+  console.log("JS heap after the survey shows".padEnd(46) + kb(median(samples.heap)));
+  console.log("wasm memory after the survey shows".padEnd(46) + kb(median(samples.wasm)));
+  console.log("ineligible visitor (no cookie): bytes fetched".padEnd(46) + kb(bytes) + `  (${files.join(", ")}; as served, uncompressed; brotli: the loader row above)`);
+  console.log("\nPeers' time-to-visible is not measured: PostHog's surveys.js renders only through the");
+  console.log("PostHog core (posthog-js) after its remote /decide and /surveys calls, and Formbricks'");
+  console.log("renderer needs its environment API; neither can be driven offline on loopback here.");
+} finally {
+  await browser.close();
+  collector.stop();
+}

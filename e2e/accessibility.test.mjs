@@ -1,20 +1,11 @@
 // Every visitor (issue: languages, right-to-left, accessibility): axe-core in each state in
 // English and Arabic, a keyboard-only run, and the visitor's language chosen from the browser.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchChromium, openSurveyPage, surveyConfig, axeViolations } from "./harness.mjs";
+import { useCollectorAndBrowser, surveyConfig, axeViolations } from "./harness.mjs";
 
-let collector, browser;
-before(async () => {
-  collector = await startCollector();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  collector?.stop();
-});
-
-const open = (options) => openSurveyPage(browser, collector.url, options);
+const env = useCollectorAndBrowser();
+const open = (options) => env.open(options);
 
 for (const [locale, submit, direction] of [["en-US", "Send", "ltr"], ["ar", "إرسال", "rtl"]]) {
   test(`axe-core finds no WCAG 2.2 AA violation in any state (${locale})`, async () => {

@@ -1,25 +1,16 @@
 // Nothing lost, nothing duplicated (issue: reliable delivery): failing collector, offline
 // visitors, pages closed right after the score.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchChromium, openSurveyPage, surveyConfig, storedEvents, eventually } from "./harness.mjs";
+import { useCollectorAndBrowser, surveyConfig, storedEvents, eventually } from "./harness.mjs";
 
-let collector, browser;
-before(async () => {
-  collector = await startCollector();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  collector?.stop();
-});
-
-const open = (options) => openSurveyPage(browser, collector.url, options);
+const env = useCollectorAndBrowser();
+const open = (options) => env.open(options);
 
 /** Waits until survey `id` has `responses` stored responses, and returns its events. */
 async function settled(id, check) {
   return eventually(async () => {
-    const events = await storedEvents(collector.url, id);
+    const events = await storedEvents(env.collector.url, id);
     return check(events) ? events : null;
   }, 20_000);
 }
@@ -30,7 +21,7 @@ const shown = (events) => events.filter((e) => e.event === "shown");
 test("the collector answers 503 to the first posts, then recovers: one response, with its comment", async () => {
   const { page, context } = await open({ config: surveyConfig({ id: "flaky" }) });
   let failures = 0;
-  await context.route(`${collector.url}/v1/events`, (route) => {
+  await context.route(`${env.collector.url}/v1/events`, (route) => {
     if (failures < 3) {
       failures += 1;
       return route.fulfill({ status: 503, body: "busy" });
@@ -61,12 +52,12 @@ test("offline while answering, reload, back online: delivered once", async () =>
   await page.close();
   await context.setOffline(false);
   const again = await context.newPage();
-  await again.goto(`${collector.url}/t/page`);
+  await again.goto(`${env.collector.url}/t/page`);
   const events = await settled("offline", (e) => responses(e).length === 1 && responses(e)[0].comment);
   assert.equal(responses(events)[0].score, 4);
   assert.equal(responses(events)[0].comment, "Sent from a tunnel");
   await again.waitForTimeout(1_000);
-  assert.equal(responses(await storedEvents(collector.url, "offline")).length, 1);
+  assert.equal(responses(await storedEvents(env.collector.url, "offline")).length, 1);
   await context.close();
 });
 

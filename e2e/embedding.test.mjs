@@ -1,21 +1,12 @@
 // A widget on other people's pages (issue: isolation, strict CSP, every way to embed): hostile
 // host CSS, strict CSP, throwing host scripts, the pre-load queue, DOM events, the custom
 // element, and failures that must stay one console error.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchChromium, openSurveyPage, surveyConfig, storedEvents, eventually } from "./harness.mjs";
+import { useCollectorAndBrowser, surveyConfig, storedEvents, eventually } from "./harness.mjs";
 
-let collector, browser;
-before(async () => {
-  collector = await startCollector();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  collector?.stop();
-});
-
-const open = (options) => openSurveyPage(browser, collector.url, options);
+const env = useCollectorAndBrowser();
+const open = (options) => env.open(options);
 const uncaught = (problems) => problems.filter((p) => p.startsWith("uncaught"));
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data:";
 
@@ -41,7 +32,7 @@ test("hostile host CSS, a full-page overlay with a huge z-index, and throwing ho
   const after = await page.evaluate(() => getComputedStyle(document.getElementById("host-text")).fontFamily);
   assert.equal(after, before, "the widget's CSS does not reach the host");
   assert.deepEqual(uncaught(problems), ["uncaught: host bug"], "only the host's own error");
-  await eventually(async () => (await storedEvents(collector.url, "hostile")).some((e) => e.comment === "ok"));
+  await eventually(async () => (await storedEvents(env.collector.url, "hostile")).some((e) => e.comment === "ok"));
   await context.close();
 });
 
@@ -88,7 +79,7 @@ test("the <survey-widget> custom element renders inline in the page flow and sub
   assert.ok(card.y + card.height <= footer.y + 1, "the card sits in the flow, above the footer");
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector("survey-widget").shadowRoot.querySelector(".sw-card")).position), "relative");
   await answer(page, 10);
-  await eventually(async () => (await storedEvents(collector.url, "inline")).some((e) => e.score === 10 && e.comment === "ok"));
+  await eventually(async () => (await storedEvents(env.collector.url, "inline")).some((e) => e.score === 10 && e.comment === "ok"));
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -104,7 +95,7 @@ test("an unreachable config is one console error and nothing else", async () => 
 });
 
 test("an unreachable widget module is one console error and nothing else", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.route("**/app/survey-widget_bg.wasm", (route) => route.fulfill({ status: 404, body: "" }));
   const { page, problems } = await open({ config: surveyConfig(), context });
   await page.waitForTimeout(1_500);

@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -31,6 +32,25 @@ export async function startCollector({ staticDir = join(ROOT, "dist"), args = []
     child.on("exit", (code) => reject(new Error(`collector exited with ${code}:\n${output}`)));
   });
   return { url, stop: () => child.kill("SIGTERM") };
+}
+
+/**
+ * For a test file: starts a collector and a browser before its tests and stops them after.
+ * Returns `{collector, browser, open}`, filled in once the tests run; `open(options)` is
+ * `openSurveyPage` on that browser and collector.
+ */
+export function useCollectorAndBrowser() {
+  const env = {};
+  before(async () => {
+    env.collector = await startCollector();
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.collector?.stop();
+  });
+  env.open = (options) => openSurveyPage(env.browser, env.collector.url, options);
+  return env;
 }
 
 /** Launches headless Chromium. */

@@ -1,20 +1,11 @@
 // Who sees which survey, and when (issue: targeting): triggers, single-page-app navigation,
 // throttles across reloads and tabs, segment criteria, and blocked storage.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchChromium, openSurveyPage, surveyConfig, storedEvents, eventually } from "./harness.mjs";
+import { useCollectorAndBrowser, surveyConfig, storedEvents, eventually } from "./harness.mjs";
 
-let collector, browser;
-before(async () => {
-  collector = await startCollector();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  collector?.stop();
-});
-
-const open = (options) => openSurveyPage(browser, collector.url, options);
+const env = useCollectorAndBrowser();
+const open = (options) => env.open(options);
 const dialogCount = (page) => page.getByRole("dialog").count();
 const TALL = `<main style="height: 5000px"><h1>Long article</h1></main>`;
 
@@ -157,7 +148,7 @@ test("localStorage that throws: the survey still shows once per page session, no
 });
 
 test("a visitor who cannot be surveyed downloads only the loader and the config", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const fetched = [];
   context.on("request", (request) => fetched.push(new URL(request.url()).pathname));
   const stranger = await open({ config: surveyConfig(), visitorId: null, context });
@@ -168,10 +159,10 @@ test("a visitor who cannot be surveyed downloads only the loader and the config"
 });
 
 test("answered: later page views skip the widget module while the survey is held back", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page } = await open({ config: surveyConfig({ id: "quiet" }), context });
   await page.getByRole("dialog").getByRole("radio", { name: /^9\b/ }).check();
-  await eventually(async () => (await storedEvents(collector.url, "quiet")).some((e) => e.event === "response"));
+  await eventually(async () => (await storedEvents(env.collector.url, "quiet")).some((e) => e.event === "response"));
   await page.reload(); // this view learns that every survey is held back, and says so
   await page.waitForTimeout(1_000);
   const fetched = [];

@@ -1,21 +1,13 @@
 // The whole loop: the demo page served by the real collector, the NPS survey popping up from the
 // script tag, a visitor answering 9 with a comment, and the collector's report counting it once.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchChromium, openPage, getJson, eventually } from "./harness.mjs";
+import { useCollectorAndBrowser, openPage, getJson, eventually } from "./harness.mjs";
 
-let collector, browser;
-before(async () => {
-  collector = await startCollector();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  collector?.stop();
-});
+const env = useCollectorAndBrowser();
 
 test("a visitor answers 9 with a comment on the demo page and the report counts one promoter", async () => {
-  const { page, problems } = await openPage(browser, `${collector.url}/`);
+  const { page, problems } = await openPage(env.browser, `${env.collector.url}/`);
   // Playwright's role locators pierce the widget's open shadow root.
   const dialog = page.getByRole("dialog", { name: /recommend Acme to a friend or colleague/ });
   await dialog.waitFor({ timeout: 15_000 });
@@ -30,7 +22,7 @@ test("a visitor answers 9 with a comment on the demo page and the report counts 
   await assert.doesNotReject(dialog.getByRole("link", { name: "Review us" }).waitFor());
 
   const report = await eventually(async () => {
-    const r = await getJson(`${collector.url}/v1/surveys/nps-main/report`);
+    const r = await getJson(`${env.collector.url}/v1/surveys/nps-main/report`);
     return r.responses === 1 && r.comments.length === 1 ? r : null;
   });
   assert.equal(report.categories.promoter, 1);
@@ -40,7 +32,7 @@ test("a visitor answers 9 with a comment on the demo page and the report counts 
   assert.equal(report.response_rate, 1);
   assert.equal(report.comments[0].comment, "The timeline view saves me hours.");
 
-  const stored = await getJson(`${collector.url}/v1/events?survey_id=nps-main`);
+  const stored = await getJson(`${env.collector.url}/v1/events?survey_id=nps-main`);
   const responses = stored.filter((e) => e.event === "response");
   assert.equal(responses.length, 1, "the comment update replaced the score-only response");
   assert.equal(responses[0].score, 9);
@@ -51,24 +43,24 @@ test("a visitor answers 9 with a comment on the demo page and the report counts 
 });
 
 test("a visitor without the identity cookie is never shown the survey", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   // Block the demo's cookie script: this visitor is unknown.
   await context.route("**/demo.js", (route) => route.fulfill({ contentType: "text/javascript", body: "" }));
   const page = await context.newPage();
-  await page.goto(`${collector.url}/`);
+  await page.goto(`${env.collector.url}/`);
   await page.waitForTimeout(3_500); // past the survey's 2 s delay
   assert.equal(await page.getByRole("dialog").count(), 0);
   await context.close();
 });
 
 test("closing the survey without a score records a dismissal", async () => {
-  const { page, problems } = await openPage(browser, `${collector.url}/`);
+  const { page, problems } = await openPage(env.browser, `${env.collector.url}/`);
   const dialog = page.getByRole("dialog");
   await dialog.waitFor({ timeout: 15_000 });
   await dialog.getByRole("button", { name: "Close survey" }).click();
   assert.equal(await page.getByRole("dialog").count(), 0);
   const report = await eventually(async () => {
-    const r = await getJson(`${collector.url}/v1/surveys/nps-main/report`);
+    const r = await getJson(`${env.collector.url}/v1/surveys/nps-main/report`);
     return r.dismissed >= 1 ? r : null;
   });
   assert.equal(report.dismissed, 1);

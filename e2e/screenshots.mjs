@@ -1,5 +1,6 @@
 // Writes PNG screenshots of the pop-up in each state (question, follow-up, thank-you) at 1280 px
-// and 320 px, light and dark, English and Arabic, into screenshots/ for a person to look at.
+// and 320 px, light and dark, English and Arabic, and the collector's report page, into
+// screenshots/ for a person to look at.
 // Run through scripts/screenshots.sh (it builds the widget and the collector first).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -36,6 +37,15 @@ try {
         await context.close();
       }
     }
+  }
+  // The collector's report page, with the answers given above.
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 1400 } });
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/report/shots-en`);
+    await page.screenshot({ path: join(out, `report-${scheme}.png`), fullPage: true });
+    written += 1;
+    await context.close();
   }
 } finally {
   await browser.close();

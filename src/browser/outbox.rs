@@ -4,7 +4,7 @@
 
 use crate::browser::{page, storage, transport};
 use crate::core::event::Event;
-use crate::core::outbox::{Claim, Outbox};
+use crate::core::outbox::{Claim, Outbox, Outcome};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
@@ -53,12 +53,12 @@ pub fn flush() {
     schedule_retry();
 }
 
-fn settle(claim: &Claim, outcome: crate::core::outbox::Outcome) {
+fn settle(claim: &Claim, outcome: Outcome) {
     let rejected =
         change(|outbox| outbox.settle(claim, outcome, js_sys::Date::now(), js_sys::Math::random()));
-    if let Some(event) = rejected {
+    if let (Some(event), Outcome::Rejected(status)) = (rejected, outcome) {
         page::log_error(&format!(
-            "the collector rejected event {} ({outcome:?}); it is dropped",
+            "the collector rejected event {} (HTTP {status}); it is dropped",
             event.id
         ));
     }

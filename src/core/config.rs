@@ -268,7 +268,10 @@ fn parse_survey(index: usize, value: &serde_json::Value) -> Result<Survey, Confi
         if !(number.is_finite() && (0.0..=max).contains(&number)) {
             return Err(error(
                 path.into(),
-                format!("must be a number from 0 to {max}"),
+                format!(
+                    "must be a number from 0 to {}",
+                    crate::core::number_text(max)
+                ),
             ));
         }
     }

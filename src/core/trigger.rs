@@ -2,6 +2,7 @@
 //! hold before the survey shows (in any order); the browser side reports what happened.
 
 use crate::core::config::Trigger;
+use crate::core::number_text;
 
 /// A trigger condition that can happen on a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,8 +63,8 @@ impl Progress {
             .waiting
             .iter()
             .map(|signal| match signal {
-                Signal::Delay => format!("{} s delay", trigger.delay_seconds),
-                Signal::Scroll => format!("scroll to {}%", trigger.scroll_percent),
+                Signal::Delay => format!("{} s delay", number_text(trigger.delay_seconds)),
+                Signal::Scroll => format!("scroll to {}%", number_text(trigger.scroll_percent)),
                 Signal::ExitIntent => "exit intent".into(),
                 Signal::Event => {
                     format!("event {:?}", trigger.event.as_deref().unwrap_or_default())

@@ -28,18 +28,19 @@ else say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: present"; fi
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v firefox-esr >/dev/null || need_apt+=(firefox-esr)
 command -v brotli >/dev/null || need_apt+=(brotli)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_apt[@]}" >/dev/null
-else say "chromium, chromedriver, brotli: present"; fi
+else say "chromium, chromedriver, firefox-esr, brotli: present"; fi
 
 cd "$ROOT"
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (wasm-opt from binaryen, playwright-core)"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm packages (wasm-opt from binaryen, terser, playwright-core, puppeteer-core, axe-core)"
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 else say "npm packages: present"; fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 say "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version)"

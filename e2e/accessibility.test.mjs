@@ -24,7 +24,7 @@ for (const [locale, submit, direction] of [["en-US", "Send", "ltr"], ["ar", "Ø¥Ø
   });
 }
 
-test("keyboard only: no focus theft, Tab in, digits and arrows choose, Enter sends, Esc closes", async () => {
+test("keyboard only: no focus theft, Tab in, digits and arrows choose, Enter sends, Esc closes and returns focus", async () => {
   const body = `<main><a href="#top" id="host-link">Host link</a></main>`;
   const { page, context } = await open({ config: surveyConfig({ id: "keys" }), body });
   await page.getByRole("dialog").waitFor();
@@ -59,6 +59,7 @@ test("keyboard only: no focus theft, Tab in, digits and arrows choose, Enter sen
   assert.equal(await focused(), "button:Close survey", "focus stays in the card after sending");
   await page.keyboard.press("Escape");
   assert.equal(await page.getByRole("dialog").count(), 0);
+  assert.equal(await focused(), "host-link", "closing gives focus back to where it came from");
   await context.close();
 });
 

@@ -83,3 +83,16 @@ test("the page is closed right after the score is chosen: the score still arrive
   assert.equal(responses(events)[0].category, "detractor");
   await context.close();
 });
+
+test("storage full (writes throw, reads return old data): the answer is still delivered", async () => {
+  const initScript = () => {
+    localStorage.setItem("survey-widget:outbox", JSON.stringify({ entries: [] }));
+    Storage.prototype.setItem = () => { throw new DOMException("full", "QuotaExceededError"); };
+  };
+  const { page, problems, context } = await open({ config: surveyConfig({ id: "full" }), initScript });
+  await page.getByRole("dialog").getByRole("radio", { name: /^6\b/ }).check();
+  const events = await settled("full", (e) => responses(e).length === 1);
+  assert.equal(responses(events)[0].score, 6);
+  assert.deepEqual(problems.filter((p) => p.startsWith("uncaught")), []);
+  await context.close();
+});

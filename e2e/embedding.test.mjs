@@ -131,3 +131,14 @@ test("an invalid survey is one console error naming it and its JSON path; the va
   assert.match(ours[0], /survey "broken" skipped: surveys\[0\]\.segment\.all\[0\]\.op: unknown op "equal"/);
   await context.close();
 });
+
+test("init() called twice (a framework mounting twice) still shows one survey", async () => {
+  const config = surveyConfig({ id: "twice" });
+  const head = `<script>window.SurveyWidget = { __queue: [["init", [${JSON.stringify(config)}]], ["init", [${JSON.stringify(config)}]]] };</script>`;
+  const { page, problems, context } = await open({ config, head, scriptTag: `<script async src="/survey-widget.js"></script>` });
+  await page.getByRole("dialog").waitFor();
+  await page.waitForTimeout(800);
+  assert.equal(await page.locator("survey-widget-popup").count(), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

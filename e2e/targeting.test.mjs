@@ -174,3 +174,14 @@ test("answered: later page views skip the widget module while the survey is held
   assert.equal(await page.getByRole("dialog").count(), 0);
   await context.close();
 });
+
+test("track() before identify() made the visitor eligible still counts for this page view", async () => {
+  const config = surveyConfig({ trigger: { event: "upgraded" }, segment: { attr: "plan", op: "eq", value: "pro" } });
+  const { page, context } = await open({ config });
+  await page.evaluate(() => window.SurveyWidget.track("upgraded"));
+  await page.waitForTimeout(500);
+  assert.equal(await dialogCount(page), 0, "not in the segment yet");
+  await page.evaluate(() => window.SurveyWidget.identify({ plan: "pro" }));
+  await page.getByRole("dialog").waitFor({ timeout: 3_000 });
+  await context.close();
+});

@@ -101,12 +101,15 @@
     var original = history[name];
     history[name] = function () {
       var result = original.apply(this, arguments);
-      try { navigated(); } catch (error) { fail("navigation handling failed", error); }
+      navigatedSafely();
       return result;
     };
   });
-  addEventListener("popstate", navigated);
-  addEventListener("hashchange", navigated);
+  function navigatedSafely() {
+    try { navigated(); } catch (error) { fail("navigation handling failed", error); }
+  }
+  addEventListener("popstate", navigatedSafely);
+  addEventListener("hashchange", navigatedSafely);
 
   function call(name, args, needsWidget) {
     run(function () { return wasm[name].apply(null, args); });
@@ -140,7 +143,8 @@
       connectedCallback() {
         var element = this;
         var config = element.getAttribute("config");
-        if (element.shadowRoot) return;
+        if (element.surveyWidgetMounted) return; /* moved or re-inserted: rendered once */
+        element.surveyWidgetMounted = true;
         if (!config) return fail("<survey-widget> needs a config attribute (a URL or inline JSON)");
         var text = configText(config);
         text.catch(function (error) { fail("could not load the config " + config, error); });
@@ -154,16 +158,15 @@
     });
   }
 
-  /* Calls made through a stub before this script ran:
-     window.SurveyWidget = {__queue: [["identify", [{plan: "pro"}]], ...]} */
-  early.forEach(function (entry) {
-    if (typeof api[entry[0]] === "function") api[entry[0]].apply(api, entry[1] || []);
-  });
-
+  /* The script tag's own data first, then calls made through a stub before this script ran
+     (window.SurveyWidget = {__queue: [["identify", [{plan: "pro"}]], ...]}), in order. */
   var attributes = script && script.getAttribute("data-attributes");
   if (attributes) {
     try { api.identify(JSON.parse(attributes)); } catch (error) { fail("data-attributes is not JSON", error); }
   }
   var dataConfig = script && script.getAttribute("data-config");
   if (dataConfig) api.init(dataConfig);
+  early.forEach(function (entry) {
+    if (typeof api[entry[0]] === "function") api[entry[0]].apply(api, entry[1] || []);
+  });
 })();

@@ -1,6 +1,8 @@
 //! The widget's own shadow root: host CSS cannot reach in, widget CSS cannot leak out, and the
 //! stylesheet is adopted (no `<style>` element) so a strict CSP allows it.
 
+use std::sync::{Arc, Mutex};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -26,12 +28,42 @@ pub fn attach(host: &web_sys::Element) -> Result<HtmlElement, JsValue> {
     Ok(mount)
 }
 
-/// Creates a pop-up host element at the end of `<body>` and returns its mount point.
+/// A pop-up's host element in the page, with the element to give focus back to on close.
+pub struct Popup {
+    /// Where to mount the pop-up's view.
+    pub mount: HtmlElement,
+    host: web_sys::Element,
+    /// The host-page element that had focus when focus entered the pop-up.
+    return_focus: Arc<Mutex<Option<HtmlElement>>>,
+}
+
+impl Popup {
+    /// Removes the pop-up. If it had keyboard focus, focus goes back to where it came from
+    /// (instead of dropping to the top of the page).
+    pub fn close(&self) {
+        let had_focus = self
+            .host
+            .shadow_root()
+            .and_then(|root| root.active_element())
+            .is_some();
+        let previous = self
+            .return_focus
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take());
+        self.host.remove();
+        if let Some(previous) = previous.filter(|element| had_focus && element.is_connected()) {
+            let _ = previous.focus();
+        }
+    }
+}
+
+/// Creates a pop-up host element at the end of `<body>`.
 ///
 /// The host is a manual popover shown in the browser's top layer, so it stays above every host
 /// element whatever their `z-index`, without making the page inert (non-modal). Browsers
 /// without the Popover API fall back to the stylesheet's maximal `z-index`.
-pub fn popup_host() -> Result<HtmlElement, JsValue> {
+pub fn popup_host() -> Result<Popup, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -46,5 +78,34 @@ pub fn popup_host() -> Result<HtmlElement, JsValue> {
             let _ = show.call0(&host);
         }
     }
-    Ok(mount)
+    let return_focus = Arc::new(Mutex::new(None));
+    let remember = Arc::clone(&return_focus);
+    let on_focus_in =
+        Closure::<dyn Fn(web_sys::FocusEvent)>::new(move |event: web_sys::FocusEvent| {
+            let from = event
+                .related_target()
+                .and_then(|t| t.dyn_into::<HtmlElement>().ok());
+            if let Some(from) = from.filter(|from| from.get_root_node() != event_root(&event)) {
+                if let Ok(mut slot) = remember.lock() {
+                    *slot = Some(from);
+                }
+            }
+        });
+    host.add_event_listener_with_callback("focusin", on_focus_in.as_ref().unchecked_ref())?;
+    on_focus_in.forget();
+    Ok(Popup {
+        mount,
+        host,
+        return_focus,
+    })
+}
+
+/// The shadow root the focus event happened in (the pop-up's own).
+fn event_root(event: &web_sys::FocusEvent) -> web_sys::Node {
+    event
+        .composed_path()
+        .get(0)
+        .dyn_into::<web_sys::Node>()
+        .map(|node| node.get_root_node())
+        .unwrap_or_else(|_| JsValue::NULL.unchecked_into())
 }

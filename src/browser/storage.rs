@@ -25,15 +25,26 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The JSON stored under `key` (localStorage when it works, else this page's memory).
+/// The JSON stored under `key`: this page's memory when the last write to localStorage failed
+/// (it is newer), else localStorage.
 pub fn read(key: &'static str) -> Option<String> {
-    let stored = local_storage().and_then(|storage| storage.get_item(key).ok().flatten());
-    stored.or_else(|| MEMORY.with(|memory| memory.borrow().get(key).cloned()))
+    MEMORY
+        .with(|memory| memory.borrow().get(key).cloned())
+        .or_else(|| local_storage().and_then(|storage| storage.get_item(key).ok().flatten()))
 }
 
-/// Stores `json` under `key`; in memory only when localStorage refuses.
+/// Stores `json` under `key`; in memory only when localStorage refuses (full, blocked), and
+/// then the stale stored value is removed so other tabs do not act on it.
 pub fn write(key: &'static str, json: String) {
-    let saved = local_storage().is_some_and(|storage| storage.set_item(key, &json).is_ok());
+    let storage = local_storage();
+    let saved = storage
+        .as_ref()
+        .is_some_and(|storage| storage.set_item(key, &json).is_ok());
+    if !saved {
+        if let Some(storage) = &storage {
+            let _ = storage.remove_item(key);
+        }
+    }
     MEMORY.with(|memory| {
         let mut memory = memory.borrow_mut();
         if saved {

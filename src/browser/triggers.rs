@@ -16,6 +16,29 @@ use wasm_bindgen::JsCast;
 const FAST_SCROLL_SHARE: f64 = 0.3;
 const FAST_SCROLL_MS: f64 = 500.0;
 
+/// How far down the page the visitor has seen now, 0-100.
+pub fn scroll_depth() -> f64 {
+    measure().2
+}
+
+/// Scroll offset, viewport height and depth percentage.
+fn measure() -> (f64, f64, f64) {
+    let Some(window) = web_sys::window() else {
+        return (0.0, 0.0, 0.0);
+    };
+    let viewport = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let top = window.scroll_y().unwrap_or(0.0);
+    let height = window
+        .document()
+        .and_then(|d| d.document_element())
+        .map_or(0.0, |root| f64::from(root.scroll_height()));
+    (top, viewport, scroll_depth_percent(top, viewport, height))
+}
+
 /// Reports scroll depth (0-100) on every scroll and once now, and exit intent when it happens.
 pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'static) {
     let Some(window) = web_sys::window() else {
@@ -27,22 +50,7 @@ pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'st
     let on_exit_intent = Rc::new(on_exit_intent);
     let touch = page::touch_device();
 
-    let depth = {
-        let window = window.clone();
-        move || {
-            let viewport = window
-                .inner_height()
-                .ok()
-                .and_then(|h| h.as_f64())
-                .unwrap_or(0.0);
-            let top = window.scroll_y().unwrap_or(0.0);
-            let height = window
-                .document()
-                .and_then(|d| d.document_element())
-                .map_or(0.0, |root| f64::from(root.scroll_height()));
-            (top, viewport, scroll_depth_percent(top, viewport, height))
-        }
-    };
+    let depth = measure;
     on_scroll(depth().2);
 
     let last = Rc::new(Cell::new((js_sys::Date::now(), depth().0)));

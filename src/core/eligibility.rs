@@ -118,16 +118,15 @@ pub fn check(survey: &Survey, facts: &Facts) -> Result<(), Skip> {
     Ok(())
 }
 
-/// Until when no survey can show whatever the page, the trigger or the visitor's attributes
-/// (ms since the epoch, `f64::INFINITY` for "not with this config"), or `None` when some survey
-/// might. The loader reads this to skip loading the widget for a quiet visitor.
+/// Until when no survey can show to this browser whatever the page, the trigger, the identity
+/// or the visitor's attributes (ms since the epoch, `f64::INFINITY` for "not with this config"),
+/// or `None` when some survey might. The loader reads this to skip loading the widget.
+/// Sampling is not a reason to be quiet: it hashes the visitor id, which a sign-in changes.
 pub fn quiet_until(verdicts: &[Result<(), Skip>]) -> Option<f64> {
     verdicts
         .iter()
         .try_fold(f64::INFINITY, |until, verdict| match verdict {
-            Err(
-                Skip::Disabled | Skip::SampledOut { .. } | Skip::Throttled(Throttled::MaxShows(_)),
-            ) => Some(until),
+            Err(Skip::Disabled | Skip::Throttled(Throttled::MaxShows(_))) => Some(until),
             Err(Skip::Throttled(Throttled::RecontactUntil(t) | Throttled::DismissedUntil(t))) => {
                 Some(until.min(*t))
             }
@@ -340,7 +339,13 @@ mod tests {
     fn a_visitor_is_quiet_only_while_every_survey_is_held_back_for_good_or_for_a_time() {
         let recontact = Err(Skip::Throttled(Throttled::RecontactUntil(500.0)));
         let dismissed = Err(Skip::Throttled(Throttled::DismissedUntil(300.0)));
-        let forever = Err(Skip::SampledOut { percent: 10.0 });
+        let forever = Err(Skip::Throttled(Throttled::MaxShows(3)));
+        let sampled_out = Err(Skip::SampledOut { percent: 10.0 });
+        assert_eq!(
+            quiet_until(&[sampled_out]),
+            None,
+            "a sign-in changes the sampled id"
+        );
         assert_eq!(
             quiet_until(&[recontact.clone(), dismissed.clone(), forever.clone()]),
             Some(300.0)

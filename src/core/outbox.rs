@@ -29,6 +29,9 @@ pub struct Entry {
     pub next_attempt_ms: f64,
     /// A send is under way until this time.
     pub lease_until_ms: f64,
+    /// The revision that send carries (a newer revision is not being sent yet).
+    #[serde(default)]
+    pub leased_revision: u32,
 }
 
 /// What a send attempt came to.
@@ -102,6 +105,7 @@ impl Outbox {
             attempts: 0,
             next_attempt_ms: now_ms,
             lease_until_ms: 0.0,
+            leased_revision: 0,
         });
         let mut dropped = Vec::new();
         for kind in [EventKind::Shown, EventKind::Dismissed] {
@@ -117,20 +121,27 @@ impl Outbox {
 
     /// Claims every entry due at `now_ms` that no one is sending, leasing it for [`LEASE_MS`].
     pub fn claim_due(&mut self, now_ms: f64) -> Vec<Claim> {
-        self.claim(now_ms, |entry| entry.next_attempt_ms <= now_ms)
+        self.claim(now_ms, |entry| {
+            entry.lease_until_ms <= now_ms && entry.next_attempt_ms <= now_ms
+        })
     }
 
-    /// Claims every entry no one is sending, due or not (the page is being hidden: last chance).
+    /// Claims, due or not, every entry no one is sending and every entry replaced since its
+    /// send started (a comment added while the score was in flight): the page is being hidden,
+    /// this is the last chance.
     pub fn claim_all(&mut self, now_ms: f64) -> Vec<Claim> {
-        self.claim(now_ms, |_| true)
+        self.claim(now_ms, |entry| {
+            entry.lease_until_ms <= now_ms || entry.revision != entry.leased_revision
+        })
     }
 
     fn claim(&mut self, now_ms: f64, wanted: impl Fn(&Entry) -> bool) -> Vec<Claim> {
         self.entries
             .iter_mut()
-            .filter(|entry| entry.lease_until_ms <= now_ms && wanted(entry))
+            .filter(|entry| wanted(entry))
             .map(|entry| {
                 entry.lease_until_ms = now_ms + LEASE_MS;
+                entry.leased_revision = entry.revision;
                 Claim {
                     collector: entry.collector.clone(),
                     event: entry.event.clone(),
@@ -348,6 +359,23 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["b"]
         );
+    }
+
+    #[test]
+    fn a_comment_added_while_the_score_is_in_flight_goes_out_when_the_page_hides() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, response("r", None), 0.0);
+        let in_flight = outbox.claim_due(0.0);
+        assert_eq!(in_flight.len(), 1);
+        outbox.push(C, response("r", Some("bye")), 10.0);
+        assert!(
+            outbox.claim_due(20.0).is_empty(),
+            "still leased for the score"
+        );
+        let last_chance = outbox.claim_all(30.0);
+        assert_eq!(last_chance.len(), 1);
+        assert_eq!(last_chance[0].event.comment.as_deref(), Some("bye"));
+        assert!(outbox.claim_all(40.0).is_empty(), "not beaconed twice");
     }
 
     #[test]

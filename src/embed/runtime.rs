@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 
 /// A survey waiting for its trigger.
 struct Armed {
@@ -50,30 +49,41 @@ thread_local! {
     /// Attributes given before `start` (e.g. by `data-attributes`), merged in at start.
     static EARLY_ATTRIBUTES: RefCell<Map<String, Value>> = RefCell::new(Map::new());
     static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Event names given to `track()` in this page view (also before `start`), so a survey
+    /// armed later (after `identify()`, say) still counts an event that already happened.
+    static TRACKED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 fn with_runtime<R>(f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
     RUNTIME.with(|slot| slot.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
-/// Starts (or restarts, with a new config) the widget: counts the page view, arms every
-/// eligible survey, and installs the scroll / exit-intent listeners once.
+/// Starts the widget: counts the page view, arms every eligible survey, and installs the
+/// scroll / exit-intent listeners once. Called again (a second `init()`, a framework mounting
+/// twice) it swaps the config but keeps this page view's state: still one survey per page view.
 pub fn start(config: Config, config_fingerprint: String, debug: bool) {
-    storage::update(|state| state.count_pageview(js_sys::Date::now()));
     let old = RUNTIME.with(|slot| slot.borrow_mut().take());
-    if let Some(old) = old {
-        old.armed.into_iter().for_each(Armed::cancel);
-    }
-    let attributes = EARLY_ATTRIBUTES.with(|early| std::mem::take(&mut *early.borrow_mut()));
+    let (open, shown_this_page_view, attributes) = match old {
+        Some(old) => {
+            old.armed.into_iter().for_each(Armed::cancel);
+            (old.open, old.shown_this_page_view, old.attributes)
+        }
+        None => {
+            storage::update(|state| state.count_pageview(js_sys::Date::now()));
+            (false, false, Map::new())
+        }
+    };
+    let mut attributes = attributes;
+    attributes.extend(EARLY_ATTRIBUTES.with(|early| std::mem::take(&mut *early.borrow_mut())));
     let runtime = Runtime {
         config,
         attributes,
         armed: Vec::new(),
-        shown_this_page_view: false,
-        open: false,
+        shown_this_page_view,
+        open,
         route: page::route(),
         debug,
-        scroll_depth: 0.0,
+        scroll_depth: triggers::scroll_depth(),
         config_fingerprint,
     };
     RUNTIME.with(|slot| *slot.borrow_mut() = Some(runtime));
@@ -95,6 +105,12 @@ pub fn identify(attributes: Map<String, Value>) {
 
 /// Marks the custom event `name` as happened for the surveys whose trigger names it.
 pub fn track(name: &str) {
+    TRACKED.with(|tracked| {
+        let mut tracked = tracked.borrow_mut();
+        if !tracked.iter().any(|t| t == name) {
+            tracked.push(name.to_string());
+        }
+    });
     happened(Signal::Event, |survey| {
         survey.trigger.event.as_deref() == Some(name)
     });
@@ -122,6 +138,8 @@ pub fn page_changed() {
         }
         rt.route = route;
         rt.shown_this_page_view = rt.open;
+        rt.scroll_depth = triggers::scroll_depth();
+        TRACKED.with(|tracked| tracked.borrow_mut().clear());
         let path = page::path();
         let surveys = &rt.config.surveys;
         let (keep, cancel): (Vec<Armed>, Vec<Armed>) = std::mem::take(&mut rt.armed)
@@ -259,6 +277,16 @@ fn arm(survey: &Survey, scroll_depth: f64) -> Armed {
     if progress.awaits(Signal::Scroll) && scroll_depth >= survey.trigger.scroll_percent {
         progress.happened(Signal::Scroll);
     }
+    let tracked = TRACKED.with(|tracked| {
+        survey
+            .trigger
+            .event
+            .as_ref()
+            .is_some_and(|event| tracked.borrow().contains(event))
+    });
+    if tracked {
+        progress.happened(Signal::Event);
+    }
     let timer = progress.awaits(Signal::Delay).then(|| {
         let id = survey.id.clone();
         let delay = Duration::from_secs_f64(survey.trigger.delay_seconds);
@@ -315,28 +343,29 @@ fn fire(survey_id: &str) {
 
 /// Mounts the pop-up in its own shadow root.
 fn open(survey_id: &str) {
-    let Some(Some((config, survey))) = with_runtime(|rt| {
+    let found = with_runtime(|rt| {
         let survey = rt
             .config
             .surveys
             .iter()
             .find(|s| s.id == survey_id)
             .cloned()?;
-        rt.open = true;
-        rt.shown_this_page_view = true;
         Some((rt.config.clone(), survey))
-    }) else {
+    });
+    let Some(Some((config, survey))) = found else {
         return;
     };
-    let mount = match shadow::popup_host() {
-        Ok(mount) => mount,
+    let popup = match shadow::popup_host() {
+        Ok(popup) => popup,
         Err(error) => return page::log_error(&format!("cannot create the pop-up: {error:?}")),
     };
-    let host = mount.get_root_node();
+    with_runtime(|rt| {
+        rt.open = true;
+        rt.shown_this_page_view = true;
+    });
+    let mount = popup.mount.clone();
     let on_close = Callback::new(move |()| {
-        if let Some(root) = host.dyn_ref::<web_sys::ShadowRoot>() {
-            root.host().remove();
-        }
+        popup.close();
         with_runtime(|rt| rt.open = false);
     });
     leptos::mount::mount_to(

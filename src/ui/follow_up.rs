@@ -18,7 +18,9 @@ pub fn FollowUp(
     on_submit: Callback<String>,
 ) -> impl IntoView {
     let (comment, set_comment) = signal(String::new());
-    let remaining = move || MAX_COMMENT_CHARS.saturating_sub(comment.with(|c| c.chars().count()));
+    // Counted in UTF-16 units, as the textbox's `maxlength` counts: the two always agree.
+    let remaining =
+        move || MAX_COMMENT_CHARS.saturating_sub(comment.with(|c| c.encode_utf16().count()));
     view! {
         <form
             class="sw-follow-up"

@@ -91,3 +91,12 @@ test("the config's locale wins over the browser's, and the chosen locale is sent
   assert.equal(await answered, "sv");
   await context.close();
 });
+
+test("a survey's own texts in a language without built-in texts are used for that language", async () => {
+  const text = { nl: { question: "Hoe waarschijnlijk is het dat je {company} aanbeveelt aan een vriend of collega?" } };
+  const { page, context } = await open({ config: surveyConfig({ id: "nl", text }), locale: "nl-NL" });
+  const dialog = page.getByRole("dialog", { name: "Hoe waarschijnlijk is het dat je Acme aanbeveelt aan een vriend of collega?" });
+  await dialog.waitFor();
+  assert.equal(await dialog.getAttribute("lang"), "nl");
+  await context.close();
+});

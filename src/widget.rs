@@ -1,11 +1,12 @@
 //! The public Leptos component ([`SurveyWidget`], isolated in its own shadow root) and the
 //! card it renders ([`SurveyCard`]): one survey wired to the outbox and to DOM events.
 
+use crate::browser::visitor::visitor_language;
 use crate::browser::{outbox, page, shadow, storage};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::cookie_value;
 use crate::core::event::{Event, EventContext, EventKind};
-use crate::core::i18n::{negotiate, SurveyTexts};
+use crate::core::i18n::SurveyTexts;
 use crate::ui::popup::SurveyPopup;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -73,18 +74,14 @@ pub fn SurveyCard(
     #[prop(optional_no_strip)]
     on_close: Option<Callback<()>>,
 ) -> impl IntoView {
-    let locale = negotiate(
-        &config.locale,
-        &page::browser_languages(),
-        page::html_lang().as_deref(),
-    );
-    let texts = Arc::new(SurveyTexts::resolve(&config, &survey, locale));
+    let language = visitor_language(&config, &survey);
+    let texts = Arc::new(SurveyTexts::resolve(&config, &survey, &language));
     let context = Arc::new(EventContext {
         survey_id: survey.id.clone(),
         kind: survey.kind,
         survey_version: survey.version.clone(),
         visitor_id: cookie_value(&page::cookies(), &config.identity_cookie),
-        locale: locale.code.to_string(),
+        locale: language.code.clone(),
         page_url: page::url(),
     });
     let collector: Arc<str> = Arc::from(config.collector.as_str());

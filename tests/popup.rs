@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
 use survey_widget::core::config::parse;
-use survey_widget::core::i18n::{SurveyTexts, EN};
+use survey_widget::core::i18n::{Language, SurveyTexts, EN};
 use survey_widget::ui::popup::SurveyPopup;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -30,7 +30,11 @@ struct Recorded {
 fn mount_popup() -> (HtmlElement, Arc<Mutex<Recorded>>) {
     let parsed = parse(CONFIG).expect("test config parses");
     let survey = &parsed.config.surveys[0];
-    let texts = Arc::new(SurveyTexts::resolve(&parsed.config, survey, &EN));
+    let texts = Arc::new(SurveyTexts::resolve(
+        &parsed.config,
+        survey,
+        &Language::from(&EN),
+    ));
     let document = web_sys::window().unwrap().document().unwrap();
     let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();

@@ -1,8 +1,10 @@
 //! The visitor [`Context`] segment criteria are evaluated against, read from the page.
 
 use crate::browser::page;
+use crate::core::config::{Config, Survey};
 use crate::core::criteria::Context;
 use crate::core::eligibility::cookie_value;
+use crate::core::i18n::{negotiate, Language};
 use crate::core::throttle::VisitorState;
 use serde_json::{Map, Value};
 
@@ -43,4 +45,16 @@ pub fn context(
     context.set("visit.pageviews", state.pageviews);
     context.set("visit.days_since_first", state.days_since_first(now_ms));
     context
+}
+
+/// The language `survey` is shown in to this visitor (config `locale`, then the browser's
+/// languages, then `<html lang>`; built-in languages and the survey's own `text` languages).
+pub fn visitor_language(config: &Config, survey: &Survey) -> Language {
+    let own: Vec<&str> = survey.text.keys().map(String::as_str).collect();
+    negotiate(
+        &config.locale,
+        &page::browser_languages(),
+        page::html_lang().as_deref(),
+        &own,
+    )
 }

@@ -390,20 +390,69 @@ pub fn builtin(tag: &str) -> Option<&'static Locale> {
         .find(|locale| locale.code == primary)
 }
 
+/// The language a survey is shown in.
+#[derive(Clone, Debug)]
+pub struct Language {
+    /// The code sent with events and used to pick `text.<code>` (`fi`, or `nl` when the survey
+    /// has its own Dutch texts).
+    pub code: String,
+    /// Built-in texts for what the survey's own texts leave out (English for a language
+    /// without built-in texts).
+    pub builtin: &'static Locale,
+    /// Written right to left.
+    pub rtl: bool,
+}
+
+impl From<&'static Locale> for Language {
+    fn from(locale: &'static Locale) -> Language {
+        Language {
+            code: locale.code.to_string(),
+            builtin: locale,
+            rtl: locale.rtl,
+        }
+    }
+}
+
+/// Primary language subtags written right to left.
+const RTL_LANGUAGES: &[&str] = &["ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb"];
+
+fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// Picks the visitor's language: the config's `locale` unless it is `auto`, then the browser's
-/// preferred languages, then the page's `<html lang>`, then English.
+/// preferred languages, then the page's `<html lang>`, then English. A language counts when it
+/// has built-in texts or the survey has its own texts for it (`custom`: the keys of `text`), so
+/// one survey can speak a language the widget has no built-in texts for.
 pub fn negotiate(
     config_locale: &str,
     browser_languages: &[String],
     html_lang: Option<&str>,
-) -> &'static Locale {
+    custom: &[&str],
+) -> Language {
     let configured = (!config_locale.eq_ignore_ascii_case("auto")).then_some(config_locale);
-    configured
+    let found = configured
         .into_iter()
         .chain(browser_languages.iter().map(String::as_str))
         .chain(html_lang)
-        .find_map(builtin)
-        .unwrap_or(&EN)
+        .find_map(|tag| {
+            let primary = primary_subtag(tag);
+            let own = custom.iter().find(|code| primary_subtag(code) == primary);
+            match (own, builtin(tag)) {
+                (Some(code), builtin) => Some(Language {
+                    code: code.to_string(),
+                    builtin: builtin.unwrap_or(&EN),
+                    rtl: RTL_LANGUAGES.contains(&primary.as_str()),
+                }),
+                (None, Some(locale)) => Some(Language::from(locale)),
+                (None, None) => None,
+            }
+        });
+    found.unwrap_or_else(|| Language::from(&EN))
 }
 
 fn sentiment_index(kind: Kind, category: Category) -> usize {
@@ -418,7 +467,7 @@ fn sentiment_index(kind: Kind, category: Category) -> usize {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SurveyTexts {
     /// Language code sent with events.
-    pub locale: &'static str,
+    pub locale: String,
     /// Right-to-left layout.
     pub rtl: bool,
     /// The scored question.
@@ -443,8 +492,9 @@ pub struct SurveyTexts {
 
 impl SurveyTexts {
     /// Resolves the texts of `survey` in `locale`.
-    pub fn resolve(config: &Config, survey: &Survey, locale: &'static Locale) -> SurveyTexts {
-        let custom = survey.text.get(locale.code);
+    pub fn resolve(config: &Config, survey: &Survey, language: &Language) -> SurveyTexts {
+        let custom = survey.text.get(&language.code);
+        let locale = language.builtin;
         let kind_index = match survey.kind {
             Kind::Nps => 0,
             Kind::Ces => 1,
@@ -482,8 +532,8 @@ impl SurveyTexts {
         };
         let (low, high) = locale.scale_ends[kind_index];
         SurveyTexts {
-            locale: locale.code,
-            rtl: locale.rtl,
+            locale: language.code.clone(),
+            rtl: language.rtl,
             question,
             scale_ends: (low.to_string(), high.to_string()),
             follow_up: per_category(|t| &t.follow_up, &locale.follow_ups),
@@ -542,19 +592,53 @@ mod tests {
     }
 
     #[test]
+    fn a_survey_can_speak_a_language_without_built_in_texts() {
+        let config = config(
+            r#"{"id": "s", "kind": "nps", "text": {"nl": {"question": "Hoe waarschijnlijk is het dat je {company} aanbeveelt?",
+                "follow_up": {"promoter": "Wat vind je het fijnst?"}}, "he": {"question": "?"}}}"#,
+            "Acme",
+        );
+        let own: Vec<&str> = config.surveys[0].text.keys().map(String::as_str).collect();
+        let dutch = negotiate("auto", &["nl-BE".into(), "fi".into()], None, &own);
+        assert_eq!(
+            (dutch.code.as_str(), dutch.builtin.code, dutch.rtl),
+            ("nl", "en", false)
+        );
+        let texts = SurveyTexts::resolve(&config, &config.surveys[0], &dutch);
+        assert_eq!(
+            texts.question,
+            "Hoe waarschijnlijk is het dat je Acme aanbeveelt?"
+        );
+        assert_eq!(
+            texts.follow_up_for(Category::Promoter),
+            "Wat vind je het fijnst?"
+        );
+        assert_eq!(
+            texts.follow_up_for(Category::Detractor),
+            EN.follow_ups[0],
+            "gaps filled in English"
+        );
+        assert!(negotiate("auto", &["he-IL".into()], None, &own).rtl);
+        assert_eq!(negotiate("auto", &["fi".into()], None, &own).code, "fi");
+    }
+
+    #[test]
     fn negotiation_prefers_config_then_browser_then_html_lang_then_english() {
         let browser = vec!["fi-FI".to_string(), "en-US".to_string()];
-        assert_eq!(negotiate("en", &browser, None).code, "en");
-        assert_eq!(negotiate("auto", &browser, Some("en")).code, "fi");
-        assert_eq!(negotiate("auto", &["xx".into()], Some("fi")).code, "fi");
-        assert_eq!(negotiate("AUTO", &[], None).code, "en");
-        assert_eq!(negotiate("klingon", &[], None).code, "en");
+        assert_eq!(negotiate("en", &browser, None, &[]).code, "en");
+        assert_eq!(negotiate("auto", &browser, Some("en"), &[]).code, "fi");
+        assert_eq!(
+            negotiate("auto", &["xx".into()], Some("fi"), &[]).code,
+            "fi"
+        );
+        assert_eq!(negotiate("AUTO", &[], None, &[]).code, "en");
+        assert_eq!(negotiate("klingon", &[], None, &[]).code, "en");
     }
 
     #[test]
     fn the_nps_question_names_the_company_or_says_us() {
         let named = config(r#"{"id": "s", "kind": "nps"}"#, "Acme");
-        let texts = SurveyTexts::resolve(&named, &named.surveys[0], &EN);
+        let texts = SurveyTexts::resolve(&named, &named.surveys[0], &Language::from(&EN));
         assert_eq!(
             texts.question,
             "How likely is it that you would recommend Acme to a friend or colleague?"
@@ -564,7 +648,7 @@ mod tests {
             ("Not at all likely".into(), "Extremely likely".into())
         );
         let unnamed = config(r#"{"id": "s", "kind": "nps"}"#, "");
-        let texts = SurveyTexts::resolve(&unnamed, &unnamed.surveys[0], &EN);
+        let texts = SurveyTexts::resolve(&unnamed, &unnamed.surveys[0], &Language::from(&EN));
         assert!(texts.question.contains("recommend us to"));
     }
 
@@ -575,7 +659,7 @@ mod tests {
                 "link": {"promoter": {"label": "Review us", "url": "https://r.example"}}}}}"#,
             "Acme",
         );
-        let en = SurveyTexts::resolve(&config, &config.surveys[0], &EN);
+        let en = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&EN));
         assert_eq!(en.follow_up_for(Category::Detractor), "Ouch. Why?");
         assert_eq!(en.follow_up_for(Category::Promoter), EN.follow_ups[2]);
         assert_eq!(
@@ -583,7 +667,7 @@ mod tests {
             Some("Review us")
         );
         assert!(en.link_for(Category::Detractor).is_none());
-        let fi = SurveyTexts::resolve(&config, &config.surveys[0], &FI);
+        let fi = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&FI));
         assert_eq!(fi.follow_up_for(Category::Detractor), FI.follow_ups[0]);
         assert!(fi.question.starts_with("Kuinka todennäköisesti"));
     }
@@ -594,10 +678,10 @@ mod tests {
             r#"{"id": "c", "kind": "ces"}, {"id": "s", "kind": "csat"}"#,
             "Acme",
         );
-        let ces = SurveyTexts::resolve(&config, &config.surveys[0], &EN);
+        let ces = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&EN));
         assert_eq!(ces.question, "Acme made it easy for me to handle my issue.");
         assert_eq!(ces.thank_you_for(Category::Easy), EN.thank_yous[2]);
-        let csat = SurveyTexts::resolve(&config, &config.surveys[1], &EN);
+        let csat = SurveyTexts::resolve(&config, &config.surveys[1], &Language::from(&EN));
         assert_eq!(csat.question, "How satisfied were you with Acme?");
         assert_eq!(csat.follow_up_for(Category::Unsatisfied), EN.follow_ups[0]);
         assert_eq!(csat.chars_left_text(1), "Characters left: 1");
@@ -664,23 +748,30 @@ mod tests {
 
     #[test]
     fn negotiation_maps_regional_tags_and_falls_through_unknown_ones() {
-        assert_eq!(negotiate("auto", &["sv-SE".into()], None).code, "sv");
+        assert_eq!(negotiate("auto", &["sv-SE".into()], None, &[]).code, "sv");
         for tag in ["zh-CN", "zh-Hans-CN", "zh-TW"] {
-            assert_eq!(negotiate("auto", &[tag.into()], None).code, "zh", "{tag}");
+            assert_eq!(
+                negotiate("auto", &[tag.into()], None, &[]).code,
+                "zh",
+                "{tag}"
+            );
         }
-        assert_eq!(negotiate("auto", &["ar-EG".into()], None).code, "ar");
+        assert_eq!(negotiate("auto", &["ar-EG".into()], None, &[]).code, "ar");
         assert_eq!(
-            negotiate("auto", &["pt-BR".into(), "de-AT".into()], None).code,
+            negotiate("auto", &["pt-BR".into(), "de-AT".into()], None, &[]).code,
             "de"
         );
-        assert_eq!(negotiate("auto", &["pt-BR".into()], Some("ro")).code, "ro");
-        assert_eq!(negotiate("pt-BR", &[], None).code, "en");
+        assert_eq!(
+            negotiate("auto", &["pt-BR".into()], Some("ro"), &[]).code,
+            "ro"
+        );
+        assert_eq!(negotiate("pt-BR", &[], None, &[]).code, "en");
     }
 
     #[test]
     fn german_names_the_company_and_arabic_is_rtl() {
         let config = config(r#"{"id": "s", "kind": "nps"}"#, "Acme");
-        let de = SurveyTexts::resolve(&config, &config.surveys[0], &DE);
+        let de = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&DE));
         assert_eq!(
             de.question,
             "Wie wahrscheinlich ist es, dass Sie Acme einem Freund oder Kollegen weiterempfehlen?"
@@ -688,11 +779,11 @@ mod tests {
         let ar = SurveyTexts::resolve(
             &config,
             &config.surveys[0],
-            negotiate("auto", &["ar-EG".into()], None),
+            &negotiate("auto", &["ar-EG".into()], None, &[]),
         );
         assert!(ar.rtl);
         assert_eq!(
-            (ar.locale, ar.question.as_str()),
+            (ar.locale.as_str(), ar.question.as_str()),
             ("ar", "ما مدى احتمال أن توصي بـAcme لصديق أو زميل؟")
         );
         assert!(!de.rtl);
@@ -704,14 +795,14 @@ mod tests {
             r#"{"id": "c", "kind": "ces"}, {"id": "s", "kind": "csat", "text": {"fr": {"question": "Que pensez-vous de {company} ?"}}}"#,
             "  ",
         );
-        let ces = SurveyTexts::resolve(&unnamed, &unnamed.surveys[0], &EN);
+        let ces = SurveyTexts::resolve(&unnamed, &unnamed.surveys[0], &Language::from(&EN));
         assert_eq!(ces.question, "You made it easy for me to handle my issue.");
-        let fr = SurveyTexts::resolve(&unnamed, &unnamed.surveys[1], &FR);
+        let fr = SurveyTexts::resolve(&unnamed, &unnamed.surveys[1], &Language::from(&FR));
         assert_eq!(fr.question, "Que pensez-vous de nous ?");
-        let fi = SurveyTexts::resolve(&unnamed, &unnamed.surveys[1], &FI);
+        let fi = SurveyTexts::resolve(&unnamed, &unnamed.surveys[1], &Language::from(&FI));
         assert_eq!(fi.question, "Kuinka tyytyväinen olit palveluumme?");
         let named = config(r#"{"id": "s", "kind": "csat"}"#, "Acme");
-        let fi = SurveyTexts::resolve(&named, &named.surveys[0], &FI);
+        let fi = SurveyTexts::resolve(&named, &named.surveys[0], &Language::from(&FI));
         assert_eq!(
             fi.question,
             "Kuinka tyytyväinen olit siihen, miten Acme palveli sinua?"

@@ -5,7 +5,6 @@
 use crate::browser::{page, shadow, storage, triggers, visitor};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::{self, cookie_value, Facts, Skip};
-use crate::core::i18n;
 use crate::core::throttle::VisitorState;
 use crate::core::trigger::{Progress, Signal};
 use crate::widget::SurveyCard;
@@ -199,15 +198,11 @@ fn check(rt: &Runtime, survey: &Survey, state: &VisitorState) -> Result<(), Skip
         .iter()
         .flat_map(|s| s.cookie_names())
         .collect();
-    let locale = i18n::negotiate(
-        &config.locale,
-        &page::browser_languages(),
-        page::html_lang().as_deref(),
-    );
+    let language = visitor::visitor_language(config, survey);
     let context = visitor::context(
         &config.identity_cookie,
         &cookie_names,
-        locale.code,
+        &language.code,
         state,
         &rt.attributes,
     );

@@ -92,7 +92,7 @@ pub fn SurveyPopup(
             role="dialog"
             aria-labelledby=QUESTION_ID
             dir=if texts.rtl { "rtl" } else { "ltr" }
-            lang=texts.locale
+            lang=texts.locale.clone()
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     on_close.run(());

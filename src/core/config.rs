@@ -67,7 +67,8 @@ pub struct Survey {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Trigger {
-    /// Seconds after the page (or SPA route) loads.
+    /// Seconds after the survey became eligible on this page (at load, or on the SPA route where
+    /// it became eligible; a survey still eligible after a navigation keeps counting).
     pub delay_seconds: f64,
     /// How far down the page the visitor has scrolled, 0-100 (0: no condition).
     pub scroll_percent: f64,

@@ -7,7 +7,7 @@ use crate::core::number_text;
 /// A trigger condition that can happen on a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signal {
-    /// `delay_seconds` passed since the page (or SPA route) loaded.
+    /// `delay_seconds` passed since the survey became eligible (see [`Trigger::delay_seconds`]).
     Delay,
     /// The visitor scrolled to `scroll_percent`.
     Scroll,

@@ -103,7 +103,7 @@ try {
   console.log("layout shift on the host page (CLS)".padEnd(46) + `${median(samples.cls).toFixed(3).padStart(8)}`);
   console.log("JS heap after the survey shows".padEnd(46) + kb(median(samples.heap)));
   console.log("wasm memory after the survey shows".padEnd(46) + kb(median(samples.wasm)));
-  console.log("ineligible visitor (no cookie): bytes fetched".padEnd(46) + kb(bytes) + `  (${files.join(", ")}; as served, uncompressed; brotli: the loader row above)`);
+  console.log("ineligible visitor (no cookie): bytes fetched".padEnd(46) + kb(bytes) + `  (${files.join(", ")}; as served, compressed, headers included)`);
   console.log("\nPeers' time-to-visible is not measured: PostHog's surveys.js renders only through the");
   console.log("PostHog core (posthog-js) after its remote /decide and /surveys calls, and Formbricks'");
   console.log("renderer needs its environment API; neither can be driven offline on loopback here.");

@@ -62,8 +62,12 @@
     });
   }
 
-  function glob(pattern) {
-    return new RegExp("^" + String(pattern).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$");
+  function escapeRegExp(text) {
+    return String(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  function glob(pattern) { /* `*` matches anything, everything else is literal */
+    return new RegExp("^" + escapeRegExp(pattern).replace(/\\\*/g, ".*") + "$");
   }
 
   function fingerprint(text) { /* FNV-1a over UTF-16 units, as core::config::fingerprint32 */
@@ -79,7 +83,7 @@
       if (/"entries":\[\{/.test(localStorage.getItem("survey-widget:outbox") || "")) return true; /* events to deliver */
       var quiet = JSON.parse(localStorage.getItem("survey-widget:quiet") || "null");
       if (quiet && quiet.config === fingerprint(text) && (quiet.until === null || Date.now() < quiet.until)) return false;
-      var cookie = new RegExp("(?:^|;\\s*)" + (config.identity_cookie || "visitor_id").replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "=[^;]").test(document.cookie);
+      var cookie = new RegExp("(?:^|;\\s*)" + escapeRegExp(config.identity_cookie || "visitor_id") + "=[^;]").test(document.cookie);
       var path = location.pathname;
       return (config.surveys || []).some(function (survey) {
         var trigger = survey.trigger || {};

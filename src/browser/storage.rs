@@ -36,23 +36,21 @@ pub fn read(key: &'static str) -> Option<String> {
 /// Stores `json` under `key`; in memory only when localStorage refuses (full, blocked), and
 /// then the stale stored value is removed so other tabs do not act on it.
 pub fn write(key: &'static str, json: String) {
-    let storage = local_storage();
-    let saved = storage
-        .as_ref()
-        .is_some_and(|storage| storage.set_item(key, &json).is_ok());
-    if !saved {
-        if let Some(storage) = &storage {
-            let _ = storage.remove_item(key);
-        }
+    let saved = local_storage().is_some_and(|storage| storage.set_item(key, &json).is_ok());
+    if saved {
+        MEMORY.with(|memory| memory.borrow_mut().remove(key));
+    } else {
+        remove(key);
+        MEMORY.with(|memory| memory.borrow_mut().insert(key, json));
     }
-    MEMORY.with(|memory| {
-        let mut memory = memory.borrow_mut();
-        if saved {
-            memory.remove(key);
-        } else {
-            memory.insert(key, json);
-        }
-    });
+}
+
+/// Forgets `key`, in localStorage and in this page's memory.
+fn remove(key: &'static str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+    MEMORY.with(|memory| memory.borrow_mut().remove(key));
 }
 
 /// Records until when no survey of the config with `fingerprint` can show (`None`: some may).
@@ -69,12 +67,7 @@ pub fn set_quiet(fingerprint: &str, until: Option<f64>) {
                 serde_json::json!({"config": fingerprint, "until": until}).to_string(),
             );
         }
-        None => {
-            if let Some(storage) = local_storage() {
-                let _ = storage.remove_item(QUIET_KEY);
-            }
-            MEMORY.with(|memory| memory.borrow_mut().remove(QUIET_KEY));
-        }
+        None => remove(QUIET_KEY),
     }
 }
 

@@ -24,6 +24,13 @@ pub struct Config {
     pub surveys: Vec<Survey>,
 }
 
+impl Config {
+    /// The valid survey with this id.
+    pub fn survey(&self, id: &str) -> Option<&Survey> {
+        self.surveys.iter().find(|survey| survey.id == id)
+    }
+}
+
 /// One survey.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Survey {
@@ -375,10 +382,7 @@ pub fn fingerprint32(text: &str) -> String {
 
 /// A short stable hash (FNV-1a, 64 bits, hex) of a text.
 pub fn fingerprint(text: &str) -> String {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{hash:016x}")
+    format!("{:016x}", crate::core::fnv1a64(text.as_bytes()))
 }
 
 #[cfg(test)]

@@ -379,11 +379,7 @@ pub const LOCALES: &[&Locale] = &[&EN, &FI, &SV, &RO, &ZH, &DE, &FR, &ES, &AR];
 
 /// Finds a built-in language for a tag such as `fi-FI` (`fi-FI` -> `fi`), ignoring case.
 pub fn builtin(tag: &str) -> Option<&'static Locale> {
-    let primary = tag
-        .split(['-', '_'])
-        .next()
-        .unwrap_or(tag)
-        .to_ascii_lowercase();
+    let primary = primary_subtag(tag);
     LOCALES
         .iter()
         .copied()

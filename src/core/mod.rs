@@ -10,6 +10,23 @@ pub mod outbox;
 pub mod throttle;
 pub mod trigger;
 
+/// FNV-1a, 64 bits: a small, stable, non-cryptographic hash.
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Parses state the widget stored itself (localStorage can hold anything: another script's
+/// data, an older format, a truncated write). Anything but a well-formed JSON object of the
+/// expected shape is a fresh default.
+pub(crate) fn from_stored_json<T: serde::de::DeserializeOwned + Default>(json: Option<&str>) -> T {
+    json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+        .filter(serde_json::Value::is_object)
+        .and_then(|value| serde_json::from_value(value).ok())
+        .unwrap_or_default()
+}
+
 /// A number as people write it: `5`, `12.5`. Avoids `f64`'s `Display`, whose formatting code
 /// weighs several KB of wasm; serde_json's (already linked) handles the fractional case.
 pub fn number_text(value: f64) -> String {

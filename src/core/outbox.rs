@@ -85,8 +85,7 @@ pub struct Outbox {
 impl Outbox {
     /// Parses stored JSON; anything unreadable is an empty outbox.
     pub fn from_json(json: Option<&str>) -> Outbox {
-        json.and_then(|j| serde_json::from_str(j).ok())
-            .unwrap_or_default()
+        crate::core::from_stored_json(json)
     }
 
     /// Adds an event, due now. An event with a known id replaces the waiting one (the comment
@@ -397,5 +396,6 @@ mod tests {
             Outbox::default()
         );
         assert_eq!(Outbox::from_json(Some("not json")), Outbox::default());
+        assert_eq!(Outbox::from_json(Some("[[]]")), Outbox::default());
     }
 }

@@ -49,10 +49,7 @@ pub enum Throttled {
 impl VisitorState {
     /// Parses stored JSON; anything but a well-formed state object is a fresh state.
     pub fn from_json(json: Option<&str>) -> VisitorState {
-        json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-            .filter(serde_json::Value::is_object)
-            .and_then(|value| serde_json::from_value(value).ok())
-            .unwrap_or_default()
+        crate::core::from_stored_json(json)
     }
 
     /// Counts a page view at `now_ms` (also sets the first-seen time).
@@ -126,9 +123,7 @@ pub fn sampled_in(visitor_id: &str, survey_id: &str, percent: f64) -> bool {
     }
     let key = format!("{visitor_id}\u{1f}{survey_id}");
     // FNV-1a, then a murmur-style finalizer so nearby ids spread evenly.
-    let mut hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
+    let mut hash = crate::core::fnv1a64(key.as_bytes());
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
     hash ^= hash >> 33;

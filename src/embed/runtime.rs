@@ -140,13 +140,13 @@ pub fn page_changed() {
         rt.scroll_depth = triggers::scroll_depth();
         TRACKED.with(|tracked| tracked.borrow_mut().clear());
         let path = page::path();
-        let surveys = &rt.config.surveys;
+        let config = &rt.config;
         let (keep, cancel): (Vec<Armed>, Vec<Armed>) = std::mem::take(&mut rt.armed)
             .into_iter()
             .partition(|armed| {
-                surveys.iter().any(|s| {
-                    s.id == armed.survey_id && eligibility::page_allowed(&s.trigger, &path).is_ok()
-                })
+                config
+                    .survey(&armed.survey_id)
+                    .is_some_and(|survey| eligibility::page_allowed(&survey.trigger, &path).is_ok())
             });
         rt.armed = keep;
         cancel.into_iter().for_each(Armed::cancel);
@@ -160,18 +160,11 @@ pub fn page_changed() {
 
 /// Shows `survey_id` now: `force` skips eligibility (previews); otherwise it must be eligible.
 pub fn show(survey_id: &str, force: bool) {
-    let found = with_runtime(|rt| {
-        rt.config
-            .surveys
-            .iter()
-            .find(|s| s.id == survey_id)
-            .cloned()
-    });
-    match found {
+    match with_runtime(|rt| rt.config.survey(survey_id).is_some()) {
         None => page::log_error("show() called before init(): no config"),
-        Some(None) => page::log_error(&format!("show(): no valid survey with id \"{survey_id}\"")),
-        Some(Some(_)) if force => open(survey_id),
-        Some(Some(_)) => match decide(survey_id) {
+        Some(false) => page::log_error(&format!("show(): no valid survey with id \"{survey_id}\"")),
+        Some(true) if force => open(survey_id),
+        Some(true) => match decide(survey_id) {
             Some(Err(skip)) => {
                 page::log_error(&format!("survey \"{survey_id}\" not shown: {skip}"))
             }
@@ -184,7 +177,7 @@ pub fn show(survey_id: &str, force: bool) {
 fn decide(survey_id: &str) -> Option<Result<(), Skip>> {
     let state = storage::load();
     with_runtime(|rt| {
-        let survey = rt.config.surveys.iter().find(|s| s.id == survey_id)?;
+        let survey = rt.config.survey(survey_id)?;
         Some(check(rt, survey, &state))
     })
     .flatten()
@@ -306,11 +299,7 @@ fn happened(signal: Signal, applies: impl Fn(&Survey) -> bool) {
     let ready = with_runtime(|rt| {
         let mut ready = Vec::new();
         for armed in &mut rt.armed {
-            let selected = rt
-                .config
-                .surveys
-                .iter()
-                .any(|s| s.id == armed.survey_id && applies(s));
+            let selected = rt.config.survey(&armed.survey_id).is_some_and(&applies);
             if selected && armed.progress.awaits(signal) && armed.progress.happened(signal) {
                 ready.push(armed.survey_id.clone());
             }
@@ -339,12 +328,7 @@ fn fire(survey_id: &str) {
 /// Mounts the pop-up in its own shadow root.
 fn open(survey_id: &str) {
     let found = with_runtime(|rt| {
-        let survey = rt
-            .config
-            .surveys
-            .iter()
-            .find(|s| s.id == survey_id)
-            .cloned()?;
+        let survey = rt.config.survey(survey_id).cloned()?;
         Some((rt.config.clone(), survey))
     });
     let Some(Some((config, survey))) = found else {

@@ -20,4 +20,6 @@ mod widget;
 
 pub use crate::core::config::{Config, Survey};
 #[cfg(feature = "web")]
+pub use embed::boot::parse_config;
+#[cfg(feature = "web")]
 pub use widget::SurveyWidget;

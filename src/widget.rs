@@ -168,8 +168,5 @@ pub fn SurveyCard(
 
 /// The event as a plain JS object, for `CustomEvent.detail`.
 fn event_detail(event: &Event) -> wasm_bindgen::JsValue {
-    serde_json::to_string(event)
-        .ok()
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .unwrap_or(wasm_bindgen::JsValue::NULL)
+    crate::browser::json::to_js(&event.to_json())
 }

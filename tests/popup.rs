@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
-use survey_widget::core::config::parse;
 use survey_widget::core::i18n::{Language, SurveyTexts, EN};
+use survey_widget::parse_config as parse;
 use survey_widget::ui::popup::SurveyPopup;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -1,6 +1,7 @@
 //! Thin browser glue: everything that touches `window`, the DOM, cookies, storage or the
 //! network. No decisions here; those live in [`crate::core`].
 
+pub mod json;
 pub mod outbox;
 pub mod page;
 pub mod shadow;

@@ -19,11 +19,9 @@ thread_local! {
 }
 
 fn change<R>(f: impl FnOnce(&mut Outbox) -> R) -> R {
-    let mut outbox = Outbox::from_json(storage::read(KEY).as_deref());
+    let mut outbox = Outbox::from_json(&storage::read(KEY));
     let result = f(&mut outbox);
-    if let Ok(json) = serde_json::to_string(&outbox) {
-        storage::write(KEY, json);
-    }
+    storage::write(KEY, &outbox.to_json());
     result
 }
 
@@ -32,8 +30,9 @@ pub fn enqueue(collector: &str, event: Event) {
     let dropped = change(|outbox| outbox.push(collector, event, js_sys::Date::now()));
     for event in dropped {
         page::log_error(&format!(
-            "outbox full: dropped the {:?} event {}",
-            event.event, event.id
+            "outbox full: dropped the {} event {}",
+            event.event.key(),
+            event.id
         ));
     }
     flush();
@@ -67,7 +66,7 @@ fn settle(claim: &Claim, outcome: Outcome) {
 
 /// (Re)arms the timer for the next due event.
 fn schedule_retry() {
-    let next = Outbox::from_json(storage::read(KEY).as_deref()).next_due_ms();
+    let next = Outbox::from_json(&storage::read(KEY)).next_due_ms();
     TIMER.with(|timer| {
         if let Some(old) = timer.borrow_mut().take() {
             old.clear();

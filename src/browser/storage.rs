@@ -6,6 +6,8 @@
 //! and nothing throws. (web-sys directly rather than gloo-storage: gloo-storage's `get` turns a
 //! throwing `getItem` into a panic.)
 
+use crate::browser::json;
+use crate::core::json::Json;
 use crate::core::throttle::VisitorState;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -25,17 +27,19 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The JSON stored under `key`: this page's memory when the last write to localStorage failed
-/// (it is newer), else localStorage.
-pub fn read(key: &'static str) -> Option<String> {
-    MEMORY
+/// The JSON stored under `key` (`null` when there is none or it is unreadable): this page's
+/// memory when the last write to localStorage failed (it is newer), else localStorage.
+pub fn read(key: &'static str) -> Json {
+    let text = MEMORY
         .with(|memory| memory.borrow().get(key).cloned())
-        .or_else(|| local_storage().and_then(|storage| storage.get_item(key).ok().flatten()))
+        .or_else(|| local_storage().and_then(|storage| storage.get_item(key).ok().flatten()));
+    json::parse_stored(text.as_deref())
 }
 
-/// Stores `json` under `key`; in memory only when localStorage refuses (full, blocked), and
+/// Stores `value` under `key`; in memory only when localStorage refuses (full, blocked), and
 /// then the stale stored value is removed so other tabs do not act on it.
-pub fn write(key: &'static str, json: String) {
+pub fn write(key: &'static str, value: &Json) {
+    let json = value.to_text();
     let saved = local_storage().is_some_and(|storage| storage.set_item(key, &json).is_ok());
     if saved {
         MEMORY.with(|memory| memory.borrow_mut().remove(key));
@@ -56,32 +60,27 @@ fn remove(key: &'static str) {
 /// Records until when no survey of the config with `fingerprint` can show (`None`: some may).
 pub fn set_quiet(fingerprint: &str, until: Option<f64>) {
     match until {
-        Some(until) => {
-            let until = if until.is_finite() {
-                serde_json::json!(until)
-            } else {
-                serde_json::Value::Null
-            };
-            write(
-                QUIET_KEY,
-                serde_json::json!({"config": fingerprint, "until": until}).to_string(),
-            );
-        }
+        Some(until) => write(
+            QUIET_KEY,
+            // A non-finite `until` is written as null: never.
+            &Json::object([
+                ("config", Json::from(fingerprint)),
+                ("until", Json::from(until)),
+            ]),
+        ),
         None => remove(QUIET_KEY),
     }
 }
 
 /// Loads the visitor's throttle state.
 pub fn load() -> VisitorState {
-    VisitorState::from_json(read(VISITOR_KEY).as_deref())
+    VisitorState::from_json(&read(VISITOR_KEY))
 }
 
 /// Loads the visitor's state, lets `change` modify it, and saves it back.
 pub fn update(change: impl FnOnce(&mut VisitorState)) -> VisitorState {
     let mut state = load();
     change(&mut state);
-    if let Ok(json) = serde_json::to_string(&state) {
-        write(VISITOR_KEY, json);
-    }
+    write(VISITOR_KEY, &state.to_json());
     state
 }

@@ -7,9 +7,7 @@ use wasm_bindgen::JsCast;
 
 /// POSTs `event` to `collector` and classifies the answer (see [`Outcome::of`]).
 pub async fn send(collector: &str, event: &Event) -> Outcome {
-    let Ok(body) = serde_json::to_string(event) else {
-        return Outcome::Rejected(0);
-    };
+    let body = event.to_json().to_text();
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&body.into());
@@ -38,9 +36,7 @@ pub fn beacon(collector: &str, event: &Event) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let Ok(body) = serde_json::to_string(event) else {
-        return false;
-    };
+    let body = event.to_json().to_text();
     let navigator: web_sys::Navigator = window.navigator().unchecked_into();
     navigator
         .send_beacon_with_opt_str(collector, Some(&body))

@@ -5,8 +5,9 @@ use crate::core::config::{Config, Survey};
 use crate::core::criteria::Context;
 use crate::core::eligibility::cookie_value;
 use crate::core::i18n::{negotiate, Language};
+use crate::core::json::Json;
 use crate::core::throttle::VisitorState;
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// Gathers the attributes of SPEC 3.4: `visitor.id`, the `cookie.NAME` cookies in
 /// `cookie_names` (only those), `page.*`, `device`, `locale`, `visit.*`, and the attributes
@@ -16,7 +17,7 @@ pub fn context(
     cookie_names: &[String],
     locale: &str,
     state: &VisitorState,
-    attributes: &Map<String, Value>,
+    attributes: &BTreeMap<String, Json>,
 ) -> Context {
     let now_ms = js_sys::Date::now();
     let mut context = Context {
@@ -42,7 +43,7 @@ pub fn context(
     }
     context.set("device", page::device());
     context.set("locale", locale);
-    context.set("visit.pageviews", state.pageviews);
+    context.set("visit.pageviews", state.pageviews as f64);
     context.set("visit.days_since_first", state.days_since_first(now_ms));
     context
 }

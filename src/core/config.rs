@@ -3,9 +3,9 @@
 //! A broken survey never takes the others down: [`parse`] returns the valid surveys plus one
 //! [`ConfigError`] per rejected survey, each naming the survey and the JSON path of the problem.
 
-use crate::core::criteria::{self, Criteria};
+use crate::core::criteria::{join, Criteria};
+use crate::core::json::Json;
 use crate::core::metric::{Category, Kind};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -32,47 +32,36 @@ impl Config {
 }
 
 /// One survey.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Survey {
     /// Unique id, sent with every event.
     pub id: String,
     /// NPS, CES or CSAT.
     pub kind: Kind,
     /// A disabled survey is never shown.
-    #[serde(default = "yes")]
     pub enabled: bool,
     /// Whether visitors without the identity cookie may see it.
-    #[serde(default)]
     pub anonymous: bool,
     /// Who may see it (`None`: everyone who passes identity and throttles).
-    #[serde(skip)]
     pub segment: Option<Criteria>,
     /// When the pop-up appears.
-    #[serde(default)]
     pub trigger: Trigger,
     /// Share of visitors asked, 0-100, decided by a stable hash of visitor and survey id.
-    #[serde(default = "hundred")]
     pub sample_percent: f64,
     /// Days before a visitor who answered is asked again.
-    #[serde(default = "ninety")]
     pub recontact_days: f64,
     /// Days before a visitor who dismissed the survey sees it again.
-    #[serde(default = "seven")]
     pub dismiss_days: f64,
     /// Shows without an answer after which the visitor is never asked again (0: no limit).
-    #[serde(default = "three")]
     pub max_shows: u32,
     /// Custom texts per locale (`en`, `fi`, ...); built-in texts fill the gaps.
-    #[serde(default)]
     pub text: BTreeMap<String, SurveyText>,
     /// A hash of this survey's config (filled in by [`parse`]).
-    #[serde(skip)]
     pub version: String,
 }
 
 /// When a survey pops up: every condition set here must hold (all of them, in any order).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trigger {
     /// Seconds after the survey became eligible on this page (at load, or on the SPA route where
     /// it became eligible; a survey still eligible after a navigation keeps counting).
@@ -90,8 +79,7 @@ pub struct Trigger {
 }
 
 /// Texts of one survey in one locale. Every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SurveyText {
     /// Replaces the standard question (CSAT wording is customizable; keep NPS standard).
     pub question: Option<String>,
@@ -104,33 +92,12 @@ pub struct SurveyText {
 }
 
 /// A link shown with the thank-you text (e.g. "Review us" for promoters).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Link {
     /// The link text.
     pub label: String,
     /// An `http(s)` URL.
     pub url: String,
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn hundred() -> f64 {
-    100.0
-}
-
-fn ninety() -> f64 {
-    90.0
-}
-
-fn seven() -> f64 {
-    7.0
-}
-
-fn three() -> u32 {
-    3
 }
 
 /// Why (part of) a config was rejected.
@@ -169,69 +136,175 @@ pub struct Parsed {
     pub skipped: Vec<ConfigError>,
 }
 
-#[derive(Deserialize)]
-struct RawConfig {
-    collector: String,
-    #[serde(default = "default_identity_cookie")]
-    identity_cookie: String,
-    #[serde(default)]
-    company: String,
-    #[serde(default = "default_locale")]
-    locale: String,
-    surveys: Vec<serde_json::Value>,
+/// A problem at a JSON path: (path, message).
+type Problem = (String, String);
+
+/// One object of the config being read, with its JSON path (for errors that say where).
+struct Object<'a> {
+    value: &'a Json,
+    path: String,
 }
 
-fn default_identity_cookie() -> String {
-    "visitor_id".into()
-}
-
-fn default_locale() -> String {
-    "auto".into()
-}
-
-/// Parses and validates a config. Fails only when the config as a whole is unusable (not JSON,
-/// no `collector`, no `surveys` list); a bad survey is skipped and reported in [`Parsed::skipped`].
-pub fn parse(json: &str) -> Result<Parsed, ConfigError> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    let raw: RawConfig =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| ConfigError {
-            survey_id: None,
-            path: json_path(e.path()),
-            message: e.inner().to_string(),
-        })?;
-    if raw.collector.trim().is_empty() {
-        return Err(ConfigError {
-            survey_id: None,
-            path: "collector".into(),
-            message: "must not be empty".into(),
-        });
+impl<'a> Object<'a> {
+    fn new(value: &'a Json, path: String) -> Result<Object<'a>, Problem> {
+        match value {
+            Json::Object(_) => Ok(Object { value, path }),
+            other => Err((path, must_be("an object", other))),
+        }
     }
-    if !raw.identity_cookie.chars().all(is_cookie_name_char) || raw.identity_cookie.is_empty() {
-        return Err(ConfigError {
-            survey_id: None,
-            path: "identity_cookie".into(),
-            message: format!("{:?} is not a valid cookie name", raw.identity_cookie),
-        });
+
+    fn path(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    /// A field's value; `null` counts as absent.
+    fn get(&self, key: &str) -> Option<&'a Json> {
+        self.value.get(key).filter(|value| !value.is_null())
+    }
+
+    fn string(&self, key: &str, default: Option<&str>) -> Result<String, Problem> {
+        match (self.get(key), default) {
+            (Some(Json::String(s)), _) => Ok(s.clone()),
+            (Some(other), _) => Err((self.path(key), must_be("a string", other))),
+            (None, Some(default)) => Ok(default.to_string()),
+            (None, None) => Err((self.path(key), "is required".into())),
+        }
+    }
+
+    fn optional_string(&self, key: &str) -> Result<Option<String>, Problem> {
+        self.get(key).map(|_| self.string(key, None)).transpose()
+    }
+
+    fn number(&self, key: &str, default: f64) -> Result<f64, Problem> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(Json::Number(n)) => Ok(*n),
+            Some(other) => Err((self.path(key), must_be("a number", other))),
+        }
+    }
+
+    fn boolean(&self, key: &str, default: bool) -> Result<bool, Problem> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(Json::Bool(b)) => Ok(*b),
+            Some(other) => Err((self.path(key), must_be("true or false", other))),
+        }
+    }
+
+    fn object(&self, key: &str) -> Result<Option<Object<'a>>, Problem> {
+        self.get(key)
+            .map(|value| Object::new(value, self.path(key)))
+            .transpose()
+    }
+
+    fn list(&self, key: &str) -> Result<&'a [Json], Problem> {
+        match self.get(key) {
+            None => Ok(&[]),
+            Some(Json::Array(items)) => Ok(items),
+            Some(other) => Err((self.path(key), must_be("a list", other))),
+        }
+    }
+
+    fn strings(&self, key: &str) -> Result<Vec<String>, Problem> {
+        let items = self.list(key)?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Json::String(s) => Ok(s.clone()),
+                other => Err((
+                    self.path(&format!("{key}[{i}]")),
+                    must_be("a string", other),
+                )),
+            })
+            .collect()
+    }
+
+    /// The fields, each as (key, its path, its value).
+    fn fields(&self) -> impl Iterator<Item = (&'a str, String, &'a Json)> + '_ {
+        self.value
+            .as_object()
+            .unwrap_or_default()
+            .iter()
+            .map(|(key, value)| (key.as_str(), self.path(key), value))
+    }
+
+    /// Rejects fields other than `allowed` (a typo would otherwise be silently ignored).
+    fn only(&self, allowed: &[&str]) -> Result<(), Problem> {
+        match self.fields().find(|(key, _, _)| !allowed.contains(key)) {
+            Some((key, path, _)) => Err((
+                path,
+                format!("unknown field \"{key}\" (use {})", allowed.join(", ")),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn must_be(wanted: &str, found: &Json) -> String {
+    format!("must be {wanted}, not {}", found.type_name())
+}
+
+/// Reads and validates a config (already parsed from JSON text). Fails only when the config as a
+/// whole is unusable (no `collector`, no `surveys` list); a bad survey is skipped and reported in
+/// [`Parsed::skipped`].
+pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
+    let config_error = |(path, message): Problem| ConfigError {
+        survey_id: None,
+        path,
+        message,
+    };
+    let root = Object::new(json, String::new()).map_err(config_error)?;
+    let collector = root.string("collector", None).map_err(config_error)?;
+    if collector.trim().is_empty() {
+        return Err(config_error((
+            "collector".into(),
+            "must not be empty".into(),
+        )));
+    }
+    let identity_cookie = root
+        .string("identity_cookie", Some("visitor_id"))
+        .map_err(config_error)?;
+    if !identity_cookie.chars().all(is_cookie_name_char) || identity_cookie.is_empty() {
+        return Err(config_error((
+            "identity_cookie".into(),
+            format!("\"{identity_cookie}\" is not a valid cookie name"),
+        )));
+    }
+    let company = root.string("company", Some("")).map_err(config_error)?;
+    let locale = root.string("locale", Some("auto")).map_err(config_error)?;
+    if root.get("surveys").is_none() {
+        return Err(config_error(("surveys".into(), "is required".into())));
     }
     let mut surveys: Vec<Survey> = Vec::new();
     let mut skipped = Vec::new();
-    for (index, value) in raw.surveys.iter().enumerate() {
+    for (index, value) in root
+        .list("surveys")
+        .map_err(config_error)?
+        .iter()
+        .enumerate()
+    {
+        let survey_id = value.get("id").and_then(Json::as_str).map(str::to_string);
         match parse_survey(index, value) {
             Ok(survey) if surveys.iter().any(|s| s.id == survey.id) => skipped.push(ConfigError {
-                survey_id: Some(survey.id.clone()),
+                survey_id,
                 path: format!("surveys[{index}].id"),
                 message: "duplicate id; the first survey with this id is used".into(),
             }),
             Ok(survey) => surveys.push(survey),
-            Err(error) => skipped.push(error),
+            Err((path, message)) => skipped.push(ConfigError {
+                survey_id,
+                path,
+                message,
+            }),
         }
     }
     Ok(Parsed {
         config: Config {
-            collector: raw.collector,
-            identity_cookie: raw.identity_cookie,
-            company: raw.company,
-            locale: raw.locale,
+            collector,
+            identity_cookie,
+            company,
+            locale,
             surveys,
         },
         skipped,
@@ -242,40 +315,110 @@ fn is_cookie_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
-fn parse_survey(index: usize, value: &serde_json::Value) -> Result<Survey, ConfigError> {
-    let survey_id = value
-        .get("id")
-        .and_then(|id| id.as_str())
-        .map(str::to_string);
-    let error = |path: String, message: String| ConfigError {
-        survey_id: survey_id.clone(),
-        path: criteria::join(&format!("surveys[{index}]"), &path),
-        message,
-    };
-    let mut survey: Survey = serde_path_to_error::deserialize(value)
-        .map_err(|e| error(json_path(e.path()), e.inner().to_string()))?;
-    if survey.id.trim().is_empty() {
-        return Err(error("id".into(), "must not be empty".into()));
+fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
+    let survey = Object::new(value, format!("surveys[{index}]"))?;
+    let id = survey.string("id", None)?;
+    if id.trim().is_empty() {
+        return Err((survey.path("id"), "must not be empty".into()));
     }
+    let kind_name = survey.string("kind", None)?;
+    let kind = Kind::from_key(&kind_name).ok_or_else(|| {
+        (
+            survey.path("kind"),
+            format!("unknown kind \"{kind_name}\" (use nps, ces or csat)"),
+        )
+    })?;
+    let trigger = match survey.object("trigger")? {
+        Some(trigger) => parse_trigger(&trigger)?,
+        None => Trigger::default(),
+    };
+    let max_shows = survey.number("max_shows", 3.0)?;
+    if !(max_shows.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&max_shows)) {
+        return Err((
+            survey.path("max_shows"),
+            "must be a whole number >= 0".into(),
+        ));
+    }
+    let mut parsed = Survey {
+        id,
+        kind,
+        enabled: survey.boolean("enabled", true)?,
+        anonymous: survey.boolean("anonymous", false)?,
+        segment: None,
+        trigger,
+        sample_percent: survey.number("sample_percent", 100.0)?,
+        recontact_days: survey.number("recontact_days", 90.0)?,
+        dismiss_days: survey.number("dismiss_days", 7.0)?,
+        max_shows: max_shows as u32,
+        text: BTreeMap::new(),
+        version: String::new(),
+    };
     let ranges = [
-        (
-            "trigger.delay_seconds",
-            survey.trigger.delay_seconds,
-            86_400.0,
-        ),
-        (
-            "trigger.scroll_percent",
-            survey.trigger.scroll_percent,
-            100.0,
-        ),
-        ("sample_percent", survey.sample_percent, 100.0),
-        ("recontact_days", survey.recontact_days, 36_500.0),
-        ("dismiss_days", survey.dismiss_days, 36_500.0),
+        ("sample_percent", parsed.sample_percent, 100.0),
+        ("recontact_days", parsed.recontact_days, 36_500.0),
+        ("dismiss_days", parsed.dismiss_days, 36_500.0),
     ];
-    for (path, number, max) in ranges {
+    check_ranges(&survey, &ranges)?;
+    if let Some(segment) = survey.get("segment") {
+        let criteria = Criteria::parse(segment)
+            .map_err(|e| (join(&survey.path("segment"), &e.path), e.message))?;
+        parsed.segment = Some(criteria);
+    }
+    if let Some(texts) = survey.object("text")? {
+        for (locale, path, value) in texts.fields() {
+            let text = parse_survey_text(kind, &Object::new(value, path)?)?;
+            parsed.text.insert(locale.to_string(), text);
+        }
+    }
+    parsed.version = fingerprint(&value.to_text());
+    Ok(parsed)
+}
+
+fn parse_trigger(trigger: &Object) -> Result<Trigger, Problem> {
+    let parsed = Trigger {
+        delay_seconds: trigger.number("delay_seconds", 0.0)?,
+        scroll_percent: trigger.number("scroll_percent", 0.0)?,
+        exit_intent: trigger.boolean("exit_intent", false)?,
+        event: trigger.optional_string("event")?,
+        pages: trigger.strings("pages")?,
+        exclude_pages: trigger.strings("exclude_pages")?,
+    };
+    let ranges = [
+        ("delay_seconds", parsed.delay_seconds, 86_400.0),
+        ("scroll_percent", parsed.scroll_percent, 100.0),
+    ];
+    check_ranges(trigger, &ranges)?;
+    for field in ["pages", "exclude_pages"] {
+        let globs = if field == "pages" {
+            &parsed.pages
+        } else {
+            &parsed.exclude_pages
+        };
+        if let Some((i, glob)) = globs
+            .iter()
+            .enumerate()
+            .find(|(_, glob)| !glob.starts_with('/') && !glob.starts_with('*'))
+        {
+            return Err((
+                trigger.path(&format!("{field}[{i}]")),
+                format!("\"{glob}\" must be a path glob starting with / or *"),
+            ));
+        }
+    }
+    if parsed.event.as_deref().is_some_and(|e| e.trim().is_empty()) {
+        return Err((
+            trigger.path("event"),
+            "must be a non-empty event name or null".into(),
+        ));
+    }
+    Ok(parsed)
+}
+
+fn check_ranges(object: &Object, ranges: &[(&str, f64, f64)]) -> Result<(), Problem> {
+    for &(key, number, max) in ranges {
         if !(number.is_finite() && (0.0..=max).contains(&number)) {
-            return Err(error(
-                path.into(),
+            return Err((
+                object.path(key),
                 format!(
                     "must be a number from 0 to {}",
                     crate::core::number_text(max)
@@ -283,84 +426,59 @@ fn parse_survey(index: usize, value: &serde_json::Value) -> Result<Survey, Confi
             ));
         }
     }
-    let globs = survey.trigger.pages.iter().map(|g| ("pages", g)).chain(
-        survey
-            .trigger
-            .exclude_pages
-            .iter()
-            .map(|g| ("exclude_pages", g)),
-    );
-    for (index, (field, glob)) in globs.enumerate() {
-        if !glob.starts_with('/') && !glob.starts_with('*') {
-            let position = if field == "pages" {
-                index
-            } else {
-                index - survey.trigger.pages.len()
-            };
-            return Err(error(
-                format!("trigger.{field}[{position}]"),
-                format!("{glob:?} must be a path glob starting with / or *"),
-            ));
-        }
-    }
-    if survey
-        .trigger
-        .event
-        .as_deref()
-        .is_some_and(|e| e.trim().is_empty())
-    {
-        return Err(error(
-            "trigger.event".into(),
-            "must be a non-empty event name or null".into(),
-        ));
-    }
-    if let Some(segment) = value.get("segment").filter(|s| !s.is_null()) {
-        let parsed = Criteria::parse(segment)
-            .map_err(|e| error(criteria::join("segment", &e.path), e.message))?;
-        survey.segment = Some(parsed);
-    }
-    for (locale, text) in &survey.text {
-        let maps: [(&str, Vec<&Category>); 3] = [
-            ("follow_up", text.follow_up.keys().collect()),
-            ("thank_you", text.thank_you.keys().collect()),
-            ("link", text.link.keys().collect()),
-        ];
-        for (field, keys) in maps {
-            if let Some(category) = keys
-                .into_iter()
-                .find(|c| !survey.kind.categories().contains(c))
-            {
-                return Err(error(
-                    format!("text.{locale}.{field}.{category}"),
-                    format!(
-                        "{category} is not a {} category (use {})",
-                        survey.kind,
-                        category_list(survey.kind)
-                    ),
-                ));
-            }
-        }
-        for (category, link) in &text.link {
-            if !(link.url.starts_with("https://") || link.url.starts_with("http://")) {
-                return Err(error(
-                    format!("text.{locale}.link.{category}.url"),
-                    "must be an http(s) URL".into(),
-                ));
-            }
-        }
-    }
-    survey.version = fingerprint(&value.to_string());
-    Ok(survey)
+    Ok(())
 }
 
-/// Renders a serde path as `a.b[0].c` (empty for the root).
-fn json_path(path: &serde_path_to_error::Path) -> String {
-    let text = path.to_string();
-    if text == "." {
-        String::new()
-    } else {
-        text.replace('?', "")
+fn parse_survey_text(kind: Kind, text: &Object) -> Result<SurveyText, Problem> {
+    text.only(&["question", "follow_up", "thank_you", "link"])?;
+    let mut parsed = SurveyText {
+        question: text.optional_string("question")?,
+        ..SurveyText::default()
+    };
+    for field in ["follow_up", "thank_you", "link"] {
+        let Some(map) = text.object(field)? else {
+            continue;
+        };
+        for (key, path, value) in map.fields() {
+            let category = Category::from_key(key)
+                .filter(|c| kind.categories().contains(c))
+                .ok_or_else(|| {
+                    (
+                        path.clone(),
+                        format!(
+                            "{key} is not a {kind} category (use {})",
+                            category_list(kind)
+                        ),
+                    )
+                })?;
+            match field {
+                "follow_up" => {
+                    parsed.follow_up.insert(category, map.string(key, None)?);
+                }
+                "thank_you" => {
+                    parsed.thank_you.insert(category, map.string(key, None)?);
+                }
+                _ => {
+                    parsed
+                        .link
+                        .insert(category, parse_link(&Object::new(value, path)?)?);
+                }
+            }
+        }
     }
+    Ok(parsed)
+}
+
+fn parse_link(link: &Object) -> Result<Link, Problem> {
+    link.only(&["label", "url"])?;
+    let parsed = Link {
+        label: link.string("label", None)?,
+        url: link.string("url", None)?,
+    };
+    if !(parsed.url.starts_with("https://") || parsed.url.starts_with("http://")) {
+        return Err((link.path("url"), "must be an http(s) URL".into()));
+    }
+    Ok(parsed)
 }
 
 fn category_list(kind: Kind) -> String {
@@ -385,6 +503,12 @@ pub fn fingerprint(text: &str) -> String {
     format!("{:016x}", crate::core::fnv1a64(text.as_bytes()))
 }
 
+/// Parses config text in native tests.
+#[cfg(test)]
+pub(crate) fn parse_text(text: &str) -> Result<Parsed, ConfigError> {
+    parse(&crate::core::json::parse(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,7 +517,7 @@ mod tests {
 
     #[test]
     fn a_minimal_config_gets_sensible_defaults() {
-        let parsed = parse(MINIMAL).unwrap();
+        let parsed = parse_text(MINIMAL).unwrap();
         assert!(parsed.skipped.is_empty());
         let config = parsed.config;
         assert_eq!(config.identity_cookie, "visitor_id");
@@ -418,7 +542,7 @@ mod tests {
                             "thank_you": {"promoter": "Thanks!"},
                             "link": {"promoter": {"label": "Review us", "url": "https://r.example"}}}}}]
         }"#;
-        let config = parse(json).unwrap().config;
+        let config = parse_text(json).unwrap().config;
         assert_eq!(
             (config.identity_cookie.as_str(), config.company.as_str()),
             ("vid", "Acme")
@@ -440,13 +564,13 @@ mod tests {
             {"id": "bad-delay", "kind": "nps", "trigger": {"delay_seconds": "soon"}},
             {"id": "good", "kind": "nps"}
         ]}"#;
-        let parsed = parse(json).unwrap();
+        let parsed = parse_text(json).unwrap();
         assert_eq!(parsed.config.surveys.len(), 1);
         assert_eq!(parsed.config.surveys[0].id, "good");
         let messages: Vec<String> = parsed.skipped.iter().map(ToString::to_string).collect();
         assert!(
             messages[0].starts_with(
-                "survey \"wrong-kind\" skipped: surveys[1].kind: unknown variant `nps2`"
+                "survey \"wrong-kind\" skipped: surveys[1].kind: unknown kind \"nps2\" (use nps, ces or csat)"
             ),
             "{}",
             messages[0]
@@ -457,7 +581,7 @@ mod tests {
         );
         assert!(
             messages[2].starts_with(
-                "survey \"bad-delay\" skipped: surveys[3].trigger.delay_seconds: invalid type"
+                "survey \"bad-delay\" skipped: surveys[3].trigger.delay_seconds: must be a number, not a string"
             ),
             "{}",
             messages[2]
@@ -471,21 +595,25 @@ mod tests {
 
     #[test]
     fn an_unusable_config_is_one_clear_error() {
-        let not_json = parse("{oops").unwrap_err().to_string();
-        assert!(not_json.starts_with("invalid config: "), "{not_json}");
-        let no_collector = parse(r#"{"surveys": []}"#).unwrap_err();
-        assert!(
-            no_collector.message.contains("missing field `collector`"),
-            "{no_collector}"
+        let not_an_object = parse(&Json::from(vec![])).unwrap_err().to_string();
+        assert_eq!(
+            not_an_object,
+            "invalid config: must be an object, not a list"
+        );
+        let no_collector = parse_text(r#"{"surveys": []}"#).unwrap_err();
+        assert_eq!(
+            no_collector.to_string(),
+            "invalid config: collector: is required"
         );
         let bad_cookie =
-            parse(r#"{"collector": "/c", "identity_cookie": "a b", "surveys": []}"#).unwrap_err();
+            parse_text(r#"{"collector": "/c", "identity_cookie": "a b", "surveys": []}"#)
+                .unwrap_err();
         assert_eq!(bad_cookie.path, "identity_cookie");
         let survey_without_id =
-            parse(r#"{"collector": "/c", "surveys": [{"kind": "nps"}]}"#).unwrap();
+            parse_text(r#"{"collector": "/c", "surveys": [{"kind": "nps"}]}"#).unwrap();
         assert_eq!(
             survey_without_id.skipped[0].to_string(),
-            "invalid config: surveys[0]: missing field `id`"
+            "invalid config: surveys[0].id: is required"
         );
     }
 
@@ -493,7 +621,7 @@ mod tests {
     fn hostile_link_urls_are_rejected() {
         let json = r#"{"collector": "/c", "surveys": [{"id": "s", "kind": "nps",
             "text": {"en": {"link": {"promoter": {"label": "x", "url": "javascript:alert(1)"}}}}}]}"#;
-        let parsed = parse(json).unwrap();
+        let parsed = parse_text(json).unwrap();
         assert!(parsed.config.surveys.is_empty());
         assert_eq!(
             parsed.skipped[0].path,

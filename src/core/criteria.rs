@@ -9,7 +9,7 @@
 //! ("plan ne free" holds for a visitor with no plan). An attribute of the wrong type (e.g. `gt`
 //! on a non-numeric string) is false.
 
-use serde_json::Value;
+use crate::core::json::Json;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -36,7 +36,7 @@ pub struct Condition {
     /// The operator.
     pub op: Op,
     /// The operand (`Null` for `exists` / `not_exists`).
-    pub value: Value,
+    pub value: Json,
 }
 
 /// Comparison operators.
@@ -112,7 +112,7 @@ pub(crate) fn join(path: &str, part: &str) -> String {
 
 impl Criteria {
     /// Parses and validates a criteria tree from config JSON.
-    pub fn parse(value: &Value) -> Result<Criteria, CriteriaError> {
+    pub fn parse(value: &Json) -> Result<Criteria, CriteriaError> {
         parse_node(value, "")
     }
 
@@ -195,17 +195,17 @@ pub struct Mismatch {
     pub detail: String,
 }
 
-fn parse_node(value: &Value, path: &str) -> Result<Criteria, CriteriaError> {
+fn parse_node(value: &Json, path: &str) -> Result<Criteria, CriteriaError> {
     let error = |at: &str, message: String| {
         Err(CriteriaError {
             path: join(path, at),
             message,
         })
     };
-    let Some(object) = value.as_object() else {
+    if value.as_object().is_none() {
         return error("", "must be an object: {\"all\": [...]}, {\"any\": [...]}, {\"not\": {...}} or {\"attr\", \"op\", \"value\"}".into());
-    };
-    let list = |key: &str, items: &Value| -> Result<Vec<Criteria>, CriteriaError> {
+    }
+    let list = |key: &str, items: &Json| -> Result<Vec<Criteria>, CriteriaError> {
         let Some(items) = items.as_array() else {
             return Err(CriteriaError {
                 path: join(path, key),
@@ -218,16 +218,16 @@ fn parse_node(value: &Value, path: &str) -> Result<Criteria, CriteriaError> {
             .map(|(i, item)| parse_node(item, &join(path, &format!("{key}[{i}]"))))
             .collect()
     };
-    if let Some(items) = object.get("all") {
+    if let Some(items) = value.get("all") {
         return list("all", items).map(Criteria::All);
     }
-    if let Some(items) = object.get("any") {
+    if let Some(items) = value.get("any") {
         return list("any", items).map(Criteria::Any);
     }
-    if let Some(child) = object.get("not") {
+    if let Some(child) = value.get("not") {
         return parse_node(child, &join(path, "not")).map(|c| Criteria::Not(Box::new(c)));
     }
-    let attr = match object.get("attr").and_then(Value::as_str) {
+    let attr = match value.get("attr").and_then(Json::as_str) {
         Some(attr) if !attr.trim().is_empty() => attr.trim().to_string(),
         _ => {
             return error(
@@ -236,7 +236,7 @@ fn parse_node(value: &Value, path: &str) -> Result<Criteria, CriteriaError> {
             )
         }
     };
-    let op_name = object.get("op").and_then(Value::as_str).unwrap_or_default();
+    let op_name = value.get("op").and_then(Json::as_str).unwrap_or_default();
     let Some(op) = OPS
         .iter()
         .find(|(name, _)| *name == op_name)
@@ -248,29 +248,29 @@ fn parse_node(value: &Value, path: &str) -> Result<Criteria, CriteriaError> {
             format!("unknown op {:?} (use one of {})", op_name, names.join(", ")),
         );
     };
-    let value = object.get("value").cloned().unwrap_or(Value::Null);
+    let value = value.get("value").cloned().unwrap_or_default();
     if let Err(message) = check_operand(op, &value) {
         return error("value", message);
     }
     Ok(Criteria::Leaf(Condition { attr, op, value }))
 }
 
-fn is_scalar(value: &Value) -> bool {
-    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
+fn is_scalar(value: &Json) -> bool {
+    matches!(value, Json::String(_) | Json::Number(_) | Json::Bool(_))
 }
 
-fn check_operand(op: Op, value: &Value) -> Result<(), String> {
+fn check_operand(op: Op, value: &Json) -> Result<(), String> {
     let ok = match op {
         Op::Eq | Op::Ne => is_scalar(value),
         Op::In | Op::NotIn => value
             .as_array()
             .is_some_and(|items| !items.is_empty() && items.iter().all(is_scalar)),
         Op::Contains | Op::NotContains => is_scalar(value),
-        Op::StartsWith | Op::EndsWith => value.is_string(),
+        Op::StartsWith | Op::EndsWith => value.as_str().is_some(),
         Op::Matches => return check_glob(value),
         Op::Exists | Op::NotExists => value.is_null(),
         Op::Gt | Op::Gte | Op::Lt | Op::Lte => {
-            value.is_number() || value.as_str().is_some_and(|s| parse_date_ms(s).is_some())
+            value.as_f64().is_some() || value.as_str().is_some_and(|s| parse_date_ms(s).is_some())
         }
         Op::OlderThanDays | Op::NewerThanDays => value.as_f64().is_some_and(|days| days >= 0.0),
     };
@@ -291,7 +291,7 @@ fn check_operand(op: Op, value: &Value) -> Result<(), String> {
     })
 }
 
-fn check_glob(value: &Value) -> Result<(), String> {
+fn check_glob(value: &Json) -> Result<(), String> {
     match value.as_str() {
         Some(pattern) if !pattern.is_empty() => Ok(()),
         _ => Err("must be a non-empty glob pattern such as \"/app/*\"".into()),
@@ -302,14 +302,14 @@ fn check_glob(value: &Value) -> Result<(), String> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Context {
     /// Attribute values by name (`page.path`, `cookie.theme`, `plan`, ...).
-    pub attributes: BTreeMap<String, Value>,
+    pub attributes: BTreeMap<String, Json>,
     /// Now, in milliseconds since the Unix epoch (for `older_than_days` / `newer_than_days`).
     pub now_ms: f64,
 }
 
 impl Context {
     /// Sets one attribute.
-    pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+    pub fn set(&mut self, name: &str, value: impl Into<Json>) {
         self.attributes.insert(name.to_string(), value.into());
     }
 }
@@ -378,7 +378,7 @@ impl Condition {
             if self.value.is_null() {
                 String::new()
             } else {
-                self.value.to_string()
+                self.value.to_text()
             }
         );
         match context.attributes.get(&self.attr).filter(|v| !v.is_null()) {
@@ -386,7 +386,7 @@ impl Condition {
                 "{} is false: {} is {}",
                 wanted.trim_end(),
                 self.attr,
-                actual
+                actual.to_text()
             ),
             None => format!(
                 "{} is false: the visitor has no {}",
@@ -398,43 +398,43 @@ impl Condition {
 }
 
 /// A scalar as text (numbers and booleans in their JSON form).
-fn text(value: &Value) -> Option<String> {
+fn text(value: &Json) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+        Json::String(s) => Some(s.clone()),
+        Json::Number(_) | Json::Bool(_) => Some(value.to_text()),
         _ => None,
     }
 }
 
-fn number(value: &Value) -> Option<f64> {
+fn number(value: &Json) -> Option<f64> {
     match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        Json::Number(n) => Some(*n),
+        Json::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
         _ => None,
     }
 }
 
-fn loosely_equal(actual: &Value, expected: &Value) -> bool {
-    if let Value::Array(items) = actual {
+fn loosely_equal(actual: &Json, expected: &Json) -> bool {
+    if let Json::Array(items) = actual {
         return items.iter().any(|item| loosely_equal(item, expected));
     }
     match (number(actual), number(expected)) {
-        (Some(a), Some(b)) if actual.is_number() || expected.is_number() => a == b,
+        (Some(a), Some(b)) if actual.as_f64().is_some() || expected.as_f64().is_some() => a == b,
         _ => text(actual).is_some_and(|a| Some(a) == text(expected)),
     }
 }
 
-fn contains(actual: &Value, needle: &Value) -> bool {
+fn contains(actual: &Json, needle: &Json) -> bool {
     match actual {
-        Value::Array(items) => items.iter().any(|item| loosely_equal(item, needle)),
+        Json::Array(items) => items.iter().any(|item| loosely_equal(item, needle)),
         _ => text(actual)
             .zip(text(needle))
             .is_some_and(|(a, n)| a.contains(&n)),
     }
 }
 
-fn compare(actual: &Value, expected: &Value) -> Option<std::cmp::Ordering> {
-    if expected.is_number() {
+fn compare(actual: &Json, expected: &Json) -> Option<std::cmp::Ordering> {
+    if expected.as_f64().is_some() {
         return number(actual)?.partial_cmp(&number(expected)?);
     }
     let expected = parse_date_ms(expected.as_str()?)?;

@@ -192,13 +192,12 @@ fn percent_decode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::parse;
     use crate::core::criteria::parse_date_ms;
 
     fn survey(extra: &str) -> Survey {
         let json =
             format!(r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps"{extra}}}]}}"#);
-        let parsed = parse(&json).unwrap();
+        let parsed = crate::core::config::parse_text(&json).unwrap();
         assert!(parsed.skipped.is_empty(), "{:?}", parsed.skipped);
         parsed.config.surveys.into_iter().next().unwrap()
     }

@@ -1,7 +1,7 @@
 //! The wire format: one JSON object per event, POSTed to the collector (SPEC 3.5).
 
+use crate::core::json::Json;
 use crate::core::metric::{Category, Kind};
-use serde::{Deserialize, Serialize};
 
 /// The widget's version, sent with every event.
 pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -10,8 +10,9 @@ pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const MAX_COMMENT_CHARS: usize = 2000;
 
 /// What happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum EventKind {
     /// The pop-up became visible (an impression, for the response rate).
     Shown,
@@ -23,7 +24,8 @@ pub enum EventKind {
 
 /// One event as sent to the collector. `id` is the idempotency key: a `response` with a known id
 /// replaces the earlier one (that is how the follow-up comment is added).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Event {
     /// UUID v4, unique per event (shared by a response and its comment update).
     pub id: String,
@@ -51,6 +53,75 @@ pub struct Event {
     pub widget_version: String,
     /// A hash of the survey's config, so changed wording can be told apart in reports.
     pub survey_version: String,
+}
+
+impl EventKind {
+    /// Every kind of event.
+    pub const ALL: [EventKind; 3] = [EventKind::Shown, EventKind::Response, EventKind::Dismissed];
+
+    /// The lowercase name on the wire (`"response"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            EventKind::Shown => "shown",
+            EventKind::Response => "response",
+            EventKind::Dismissed => "dismissed",
+        }
+    }
+}
+
+impl Event {
+    /// The wire format (SPEC 3.5).
+    pub fn to_json(&self) -> Json {
+        Json::object([
+            ("id", Json::from(self.id.as_str())),
+            ("event", Json::from(self.event.key())),
+            ("survey_id", Json::from(self.survey_id.as_str())),
+            ("kind", Json::from(self.kind.key())),
+            ("score", Json::from(self.score.map(u32::from))),
+            ("category", Json::from(self.category.map(Category::key))),
+            ("comment", Json::from(self.comment.clone())),
+            ("visitor_id", Json::from(self.visitor_id.clone())),
+            ("locale", Json::from(self.locale.as_str())),
+            ("page_url", Json::from(self.page_url.as_str())),
+            ("at", Json::from(self.at.as_str())),
+            ("widget_version", Json::from(self.widget_version.as_str())),
+            ("survey_version", Json::from(self.survey_version.as_str())),
+        ])
+    }
+
+    /// Reads an event the widget stored itself; `None` if it is not one.
+    pub fn from_json(json: &Json) -> Option<Event> {
+        let text = |key: &str| json.get(key)?.as_str().map(str::to_string);
+        let optional_text = |key: &str| match json.get(key) {
+            None | Some(Json::Null) => Some(None),
+            Some(value) => value.as_str().map(|s| Some(s.to_string())),
+        };
+        let event = text("event")?;
+        let kind = text("kind")?;
+        let category = match json.get("category") {
+            None | Some(Json::Null) => None,
+            Some(value) => Some(Category::from_key(value.as_str()?)?),
+        };
+        let score = match json.get("score") {
+            None | Some(Json::Null) => None,
+            Some(value) => Some(u8::try_from(value.as_f64()? as i64).ok()?),
+        };
+        Some(Event {
+            id: text("id")?,
+            event: EventKind::ALL.into_iter().find(|k| k.key() == event)?,
+            survey_id: text("survey_id")?,
+            kind: Kind::from_key(&kind)?,
+            score,
+            category,
+            comment: optional_text("comment")?,
+            visitor_id: optional_text("visitor_id")?,
+            locale: text("locale")?,
+            page_url: text("page_url")?,
+            at: text("at")?,
+            widget_version: text("widget_version")?,
+            survey_version: text("survey_version")?,
+        })
+    }
 }
 
 /// What stays the same for every event of one survey display.
@@ -151,17 +222,60 @@ mod tests {
     #[test]
     fn a_response_serializes_to_the_spec_wire_format() {
         let event = context().response("id-1".into(), 9, None, "2026-11-23T10:00:00Z".into());
-        let json = serde_json::to_value(event.expect("9 is on the NPS scale")).unwrap();
+        let event = event.expect("9 is on the NPS scale");
+        let json = event.to_json();
+        assert_eq!(Event::from_json(&json), Some(event));
         assert_eq!(
             json,
-            serde_json::json!({
+            Json::from(serde_json::json!({
                 "id": "id-1", "event": "response", "survey_id": "nps-main", "kind": "nps",
                 "score": 9, "category": "promoter", "comment": null, "visitor_id": "v1",
                 "locale": "en", "page_url": "https://example.com/app",
                 "at": "2026-11-23T10:00:00Z", "widget_version": WIDGET_VERSION,
                 "survey_version": "abc"
-            })
+            }))
         );
+    }
+
+    /// The collector reads events with serde; the widget writes them by hand: the two agree.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn the_collector_reads_what_the_widget_writes() {
+        let ctx = context();
+        let events = [
+            ctx.response("r".into(), 0, Some("line\n\"quoted\" é"), "t".into())
+                .unwrap(),
+            ctx.event("s".into(), EventKind::Shown, "t".into()),
+            EventContext {
+                visitor_id: None,
+                kind: Kind::Ces,
+                ..context()
+            }
+            .event("d".into(), EventKind::Dismissed, "t".into()),
+        ];
+        for event in events {
+            let read: Event = serde_json::from_str(&event.to_json().to_text()).unwrap();
+            assert_eq!(read, event);
+        }
+    }
+
+    #[test]
+    fn anything_but_a_stored_event_reads_as_none() {
+        let event = context().event("s".into(), EventKind::Shown, "t".into());
+        let mut json = event.to_json();
+        assert!(Event::from_json(&json).is_some());
+        if let Json::Object(fields) = &mut json {
+            fields.retain(|(key, _)| key != "survey_id");
+        }
+        assert_eq!(Event::from_json(&json), None);
+        assert_eq!(Event::from_json(&Json::from("event")), None);
+        let bad_score = crate::core::json::parse(
+            &event
+                .to_json()
+                .to_text()
+                .replace("\"score\":null", "\"score\":\"9\""),
+        );
+        assert_eq!(Event::from_json(&bad_score), None);
     }
 
     #[test]

@@ -578,13 +578,12 @@ fn lookup(texts: &[(Category, String)], category: Category) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::parse;
 
     fn config(json_surveys: &str, company: &str) -> Config {
         let json = format!(
             r#"{{"collector": "/c", "company": "{company}", "surveys": [{json_surveys}]}}"#
         );
-        parse(&json).unwrap().config
+        crate::core::config::parse_text(&json).unwrap().config
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //!
 //! Shared by the widget (which category's follow-up to ask) and the collector (the report).
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which standard question a survey asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Kind {
     /// Net Promoter Score: 0-10, "how likely to recommend".
     Nps,
@@ -18,8 +18,9 @@ pub enum Kind {
 }
 
 /// The category a score falls into. Keys in config `text` and in the wire format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Category {
     /// NPS 0-6.
     Detractor,
@@ -40,6 +41,15 @@ pub enum Category {
 }
 
 impl Category {
+    /// The category with this key (`"promoter"`).
+    pub fn from_key(key: &str) -> Option<Category> {
+        Kind::ALL
+            .iter()
+            .flat_map(|kind| kind.categories())
+            .find(|category| category.key() == key)
+            .copied()
+    }
+
     /// The lowercase key used in config and on the wire (`"promoter"`).
     pub fn key(self) -> &'static str {
         match self {
@@ -62,6 +72,14 @@ impl fmt::Display for Category {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 3] = [Kind::Nps, Kind::Ces, Kind::Csat];
+
+    /// The kind with this key (`"nps"`).
+    pub fn from_key(key: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.key() == key)
+    }
+
     /// The lowercase key used in config and on the wire (`"nps"`).
     pub fn key(self) -> &'static str {
         match self {
@@ -142,7 +160,8 @@ impl fmt::Display for Kind {
 }
 
 /// Aggregated responses of one survey: what a report shows.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Summary {
     /// The survey's kind.
     pub kind: Kind,

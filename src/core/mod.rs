@@ -5,6 +5,7 @@ pub mod criteria;
 pub mod eligibility;
 pub mod event;
 pub mod i18n;
+pub mod json;
 pub mod metric;
 pub mod outbox;
 pub mod throttle;
@@ -17,23 +18,12 @@ pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Parses state the widget stored itself (localStorage can hold anything: another script's
-/// data, an older format, a truncated write). Anything but a well-formed JSON object of the
-/// expected shape is a fresh default.
-pub(crate) fn from_stored_json<T: serde::de::DeserializeOwned + Default>(json: Option<&str>) -> T {
-    json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-        .filter(serde_json::Value::is_object)
-        .and_then(|value| serde_json::from_value(value).ok())
-        .unwrap_or_default()
-}
-
-/// A number as people write it: `5`, `12.5`. Avoids `f64`'s `Display`, whose formatting code
-/// weighs several KB of wasm; serde_json's (already linked) handles the fractional case.
+/// A number as people write it: `5`, `12.5` (whole numbers skip `f64`'s formatting code).
 pub fn number_text(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         (value as i64).to_string()
     } else {
-        serde_json::Value::from(value).to_string()
+        value.to_string()
     }
 }
 

@@ -4,7 +4,7 @@
 //! Pure: the browser side (`browser::outbox`) stores it and does the sending.
 
 use crate::core::event::{Event, EventKind};
-use serde::{Deserialize, Serialize};
+use crate::core::json::Json;
 
 /// Most events kept; past this, impressions and dismissals make room (responses never do).
 pub const CAPACITY: usize = 100;
@@ -14,7 +14,7 @@ const FIRST_RETRY_MS: f64 = 1_000.0;
 const MAX_RETRY_MS: f64 = 5.0 * 60_000.0;
 
 /// One event waiting for delivery.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// Where to POST it.
     pub collector: String,
@@ -30,8 +30,35 @@ pub struct Entry {
     /// A send is under way until this time.
     pub lease_until_ms: f64,
     /// The revision that send carries (a newer revision is not being sent yet).
-    #[serde(default)]
     pub leased_revision: u32,
+}
+
+impl Entry {
+    fn from_json(json: &Json) -> Option<Entry> {
+        let number = |key: &str| json.get(key).and_then(Json::as_f64);
+        let whole = |key: &str| number(key).filter(|n| n.fract() == 0.0 && *n >= 0.0);
+        Some(Entry {
+            collector: json.get("collector")?.as_str()?.to_string(),
+            event: Event::from_json(json.get("event")?)?,
+            revision: whole("revision")? as u32,
+            attempts: whole("attempts")? as u32,
+            next_attempt_ms: number("next_attempt_ms")?,
+            lease_until_ms: number("lease_until_ms")?,
+            leased_revision: whole("leased_revision").unwrap_or(0.0) as u32,
+        })
+    }
+
+    fn to_json(&self) -> Json {
+        Json::object([
+            ("collector", Json::from(self.collector.as_str())),
+            ("event", self.event.to_json()),
+            ("revision", Json::from(self.revision)),
+            ("attempts", Json::from(self.attempts)),
+            ("next_attempt_ms", Json::from(self.next_attempt_ms)),
+            ("lease_until_ms", Json::from(self.lease_until_ms)),
+            ("leased_revision", Json::from(self.leased_revision)),
+        ])
+    }
 }
 
 /// What a send attempt came to.
@@ -76,16 +103,28 @@ pub struct Claim {
 }
 
 /// The queue of undelivered events.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outbox {
     /// Oldest first.
     pub entries: Vec<Entry>,
 }
 
 impl Outbox {
-    /// Parses stored JSON; anything unreadable is an empty outbox.
-    pub fn from_json(json: Option<&str>) -> Outbox {
-        crate::core::from_stored_json(json)
+    /// Reads the stored outbox; an entry that is not one the widget wrote is left out.
+    pub fn from_json(json: &Json) -> Outbox {
+        let entries = json
+            .get("entries")
+            .and_then(Json::as_array)
+            .unwrap_or_default();
+        Outbox {
+            entries: entries.iter().filter_map(Entry::from_json).collect(),
+        }
+    }
+
+    /// What [`Outbox::from_json`] reads back.
+    pub fn to_json(&self) -> Json {
+        let entries = self.entries.iter().map(Entry::to_json).collect();
+        Json::object([("entries", Json::Array(entries))])
     }
 
     /// Adds an event, due now. An event with a known id replaces the waiting one (the comment
@@ -389,13 +428,32 @@ mod tests {
     fn stored_outbox_round_trips_and_garbage_is_empty() {
         let mut outbox = Outbox::default();
         outbox.push(C, response("r", Some("hi")), 1.0);
-        let json = serde_json::to_string(&outbox).unwrap();
-        assert_eq!(Outbox::from_json(Some(&json)), outbox);
-        assert_eq!(
-            Outbox::from_json(Some("{\"entries\": 5}")),
-            Outbox::default()
+        outbox.push(C, response("s", None), 2.0);
+        let settled = outbox.claim_due(2.0);
+        outbox.settle(
+            &settled[0],
+            Outcome::Retry {
+                retry_after_ms: None,
+            },
+            2.0,
+            0.25,
         );
-        assert_eq!(Outbox::from_json(Some("not json")), Outbox::default());
-        assert_eq!(Outbox::from_json(Some("[[]]")), Outbox::default());
+        let stored = crate::core::json::parse(&outbox.to_json().to_text());
+        assert_eq!(Outbox::from_json(&stored), outbox);
+        let read = |text: &str| Outbox::from_json(&crate::core::json::parse(text));
+        assert_eq!(read("{\"entries\": 5}"), Outbox::default());
+        assert_eq!(read("\"not an outbox\""), Outbox::default());
+        assert_eq!(read("[[]]"), Outbox::default());
+        let one_broken =
+            outbox
+                .to_json()
+                .to_text()
+                .replacen("\"attempts\":0", "\"attempts\":\"x\"", 1);
+        let survivors = read(&one_broken).entries;
+        assert_eq!(survivors.len(), 1, "the good entry survives");
+        assert_eq!(
+            (survivors[0].attempts, survivors[0].next_attempt_ms > 2.0),
+            (1, true)
+        );
     }
 }

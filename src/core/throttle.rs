@@ -3,14 +3,13 @@
 //! unreadable there is treated as a fresh visitor rather than an error.
 
 use crate::core::config::Survey;
-use serde::{Deserialize, Serialize};
+use crate::core::json::Json;
 use std::collections::BTreeMap;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 
 /// The stored state of one visitor in this browser.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VisitorState {
     /// First page view with the widget, ms since the epoch.
     pub first_seen_ms: Option<f64>,
@@ -24,8 +23,7 @@ pub struct VisitorState {
 }
 
 /// What happened with one survey for this visitor.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SurveyHistory {
     /// Shows not followed by a response.
     pub unanswered_shows: u32,
@@ -33,6 +31,13 @@ pub struct SurveyHistory {
     pub responded_ms: Option<f64>,
     /// Last dismissal, ms since the epoch.
     pub dismissed_ms: Option<f64>,
+}
+
+/// A stored count: a whole number >= 0, anything else is 0.
+fn count(json: Option<&Json>) -> u64 {
+    json.and_then(Json::as_f64)
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+        .map_or(0, |n| n as u64)
 }
 
 /// Why the throttle holds a survey back.
@@ -47,9 +52,51 @@ pub enum Throttled {
 }
 
 impl VisitorState {
-    /// Parses stored JSON; anything but a well-formed state object is a fresh state.
-    pub fn from_json(json: Option<&str>) -> VisitorState {
-        crate::core::from_stored_json(json)
+    /// Reads the stored state (localStorage can hold anything: another script's data, an older
+    /// format, a truncated write); a field that is not what the widget writes reads as unset.
+    pub fn from_json(json: &Json) -> VisitorState {
+        let surveys = json
+            .get("surveys")
+            .and_then(Json::as_object)
+            .unwrap_or_default();
+        VisitorState {
+            first_seen_ms: json.get("first_seen_ms").and_then(Json::as_f64),
+            pageviews: count(json.get("pageviews")),
+            anonymous_id: json
+                .get("anonymous_id")
+                .and_then(Json::as_str)
+                .map(str::to_string),
+            surveys: surveys
+                .iter()
+                .map(|(id, history)| {
+                    let time = |key: &str| history.get(key).and_then(Json::as_f64);
+                    let history = SurveyHistory {
+                        unanswered_shows: count(history.get("unanswered_shows")) as u32,
+                        responded_ms: time("responded_ms"),
+                        dismissed_ms: time("dismissed_ms"),
+                    };
+                    (id.clone(), history)
+                })
+                .collect(),
+        }
+    }
+
+    /// What [`VisitorState::from_json`] reads back.
+    pub fn to_json(&self) -> Json {
+        let surveys = self.surveys.iter().map(|(id, history)| {
+            let fields = Json::object([
+                ("unanswered_shows", Json::from(history.unanswered_shows)),
+                ("responded_ms", Json::from(history.responded_ms)),
+                ("dismissed_ms", Json::from(history.dismissed_ms)),
+            ]);
+            (id.clone(), fields)
+        });
+        Json::object([
+            ("first_seen_ms", Json::from(self.first_seen_ms)),
+            ("pageviews", Json::Number(self.pageviews as f64)),
+            ("anonymous_id", Json::from(self.anonymous_id.clone())),
+            ("surveys", Json::Object(surveys.collect())),
+        ])
     }
 
     /// Counts a page view at `now_ms` (also sets the first-seen time).
@@ -134,7 +181,6 @@ pub fn sampled_in(visitor_id: &str, survey_id: &str, percent: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::parse;
     use proptest::prelude::*;
 
     const DAY: f64 = MS_PER_DAY;
@@ -143,7 +189,11 @@ mod tests {
     fn survey(extra: &str) -> Survey {
         let json =
             format!(r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps"{extra}}}]}}"#);
-        parse(&json).unwrap().config.surveys.remove(0)
+        crate::core::config::parse_text(&json)
+            .unwrap()
+            .config
+            .surveys
+            .remove(0)
     }
 
     #[test]
@@ -204,18 +254,26 @@ mod tests {
         state.count_pageview(T0);
         state.count_pageview(T0 + 3.5 * DAY);
         state.record_response("s", T0);
-        let json = serde_json::to_string(&state).unwrap();
-        assert_eq!(VisitorState::from_json(Some(&json)), state);
+        let json = crate::core::json::parse(&state.to_json().to_text());
+        assert_eq!(VisitorState::from_json(&json), state);
         assert_eq!(state.pageviews, 2);
         assert_eq!(state.days_since_first(T0 + 3.5 * DAY), 3.0);
-        for garbage in ["", "null", "{\"pageviews\": \"many\"}", "[1,2]", "{"] {
+        for garbage in [
+            "null",
+            "{\"pageviews\": \"many\"}",
+            "[1,2]",
+            "{\"pageviews\": -3}",
+        ] {
             assert_eq!(
-                VisitorState::from_json(Some(garbage)),
+                VisitorState::from_json(&crate::core::json::parse(garbage)),
                 VisitorState::default(),
                 "{garbage}"
             );
         }
-        assert_eq!(VisitorState::from_json(None), VisitorState::default());
+        let other_scripts_data =
+            crate::core::json::parse(r#"{"surveys": {"s": 5}, "pageviews": 2}"#);
+        let read = VisitorState::from_json(&other_scripts_data);
+        assert_eq!((read.pageviews, read.surveys["s"].unanswered_shows), (2, 0));
     }
 
     proptest! {

@@ -89,7 +89,12 @@ mod tests {
     use super::*;
 
     fn trigger(json: &str) -> Trigger {
-        serde_json::from_str(json).unwrap()
+        let config = format!(
+            r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps", "trigger": {json}}}]}}"#
+        );
+        let parsed = crate::core::config::parse_text(&config).unwrap();
+        assert!(parsed.skipped.is_empty(), "{:?}", parsed.skipped);
+        parsed.config.surveys[0].trigger.clone()
     }
 
     #[test]

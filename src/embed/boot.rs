@@ -1,12 +1,12 @@
 //! The functions the loader (`loader/survey-widget.js`) calls: one per `window.SurveyWidget`
 //! method. Each logs problems to the console and never throws into the host page.
 
-use crate::browser::{outbox, page, shadow};
-use crate::core::config;
+use crate::browser::{json, outbox, page, shadow};
+use crate::core::config::{self, ConfigError, Parsed};
+use crate::core::json::Json;
 use crate::embed::runtime;
 use crate::widget::SurveyCard;
 use leptos::prelude::*;
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 /// `init(config)` / `data-config`: starts the widget with the config's JSON text.
@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 pub fn start(config_json: &str) {
     // Events queued by an earlier page (a failed post, a reload while offline) go out first.
     outbox::flush();
-    let parsed = match config::parse(config_json) {
+    let parsed = match parse_config(config_json) {
         Ok(parsed) => parsed,
         Err(error) => return page::log_error(&error.to_string()),
     };
@@ -28,8 +28,12 @@ pub fn start(config_json: &str) {
 /// `identify(attributes)`: visitor attributes (a JSON object) for segment criteria.
 #[wasm_bindgen]
 pub fn identify(attributes_json: &str) {
-    match serde_json::from_str::<Map<String, Value>>(attributes_json) {
-        Ok(attributes) => runtime::identify(attributes),
+    match json::parse(attributes_json) {
+        Ok(Json::Object(attributes)) => runtime::identify(attributes.into_iter().collect()),
+        Ok(other) => page::log_error(&format!(
+            "identify() needs an object of attributes, not {}",
+            other.type_name()
+        )),
         Err(error) => page::log_error(&format!(
             "identify() needs an object of attributes: {error}"
         )),
@@ -72,7 +76,7 @@ pub fn page_changed() {
 /// (`mode="inline"`) or as a pop-up.
 #[wasm_bindgen]
 pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &str, mode: &str) {
-    let config = match config::parse(config_json) {
+    let config = match parse_config(config_json) {
         Ok(parsed) => parsed.config,
         Err(error) => return page::log_error(&format!("<survey-widget>: {error}")),
     };
@@ -99,6 +103,16 @@ pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &
         move || view! { <SurveyCard config=config survey=survey inline=inline /> },
     )
     .forget();
+}
+
+/// Parses and validates config JSON text (see [`config::parse`]).
+pub fn parse_config(text: &str) -> Result<Parsed, ConfigError> {
+    let json = json::parse(text).map_err(|message| ConfigError {
+        survey_id: None,
+        path: String::new(),
+        message: format!("not JSON: {message}"),
+    })?;
+    config::parse(&json)
 }
 
 /// Reports a panic (there should be none) as one console error instead of a silent trap.

@@ -2,7 +2,6 @@
 //! Run the collector (`scripts/dev.sh` at the repository root), then `trunk serve` here.
 
 use leptos::prelude::*;
-use survey_widget::core::config::parse;
 use survey_widget::SurveyWidget;
 
 const CONFIG: &str = include_str!("../surveys.json");
@@ -15,7 +14,7 @@ fn main() {
 #[component]
 fn App() -> impl IntoView {
     let (closed, set_closed) = signal(false);
-    let survey = match parse(CONFIG) {
+    let survey = match survey_widget::parse_config(CONFIG) {
         Ok(parsed) => parsed
             .config
             .surveys

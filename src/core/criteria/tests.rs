@@ -1,6 +1,6 @@
 use super::*;
 use proptest::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const NOW: &str = "2026-11-23T12:00:00Z";
 
@@ -10,7 +10,7 @@ fn context() -> Context {
         ..Context::default()
     };
     context.set("plan", "pro");
-    context.set("seats", 12);
+    context.set("seats", 12.0);
     context.set("seats_text", "12");
     context.set("page.path", "/app/settings/billing");
     context.set("tags", json!(["beta", "eu"]));
@@ -20,8 +20,12 @@ fn context() -> Context {
     context
 }
 
+fn parse_value(value: Value) -> Result<Criteria, CriteriaError> {
+    Criteria::parse(&value.into())
+}
+
 fn leaf(attr: &str, op: &str, value: Value) -> Criteria {
-    Criteria::parse(&json!({"attr": attr, "op": op, "value": value})).expect("valid leaf")
+    parse_value(json!({"attr": attr, "op": op, "value": value})).expect("valid leaf")
 }
 
 /// Every op: (attr, op, value, holds for the context above).
@@ -110,7 +114,7 @@ fn every_op_matches_mismatches_and_handles_missing_and_wrongly_typed_attributes(
 
 #[test]
 fn nested_all_any_not_report_where_they_failed() {
-    let criteria = Criteria::parse(&json!({"all": [
+    let criteria = parse_value(json!({"all": [
         {"attr": "plan", "op": "in", "value": ["pro", "enterprise"]},
         {"any": [
             {"attr": "seats", "op": "gt", "value": 100},
@@ -136,14 +140,12 @@ fn nested_all_any_not_report_where_they_failed() {
     other.set("plan", "enterprise");
     other.set("tags", json!(["us"]));
     assert_eq!(criteria.evaluate(&other), Ok(()));
-    assert!(Criteria::parse(&json!({"any": []}))
+    assert!(parse_value(json!({"any": []}))
         .unwrap()
         .evaluate(&other)
         .is_err());
     assert_eq!(
-        Criteria::parse(&json!({"all": []}))
-            .unwrap()
-            .evaluate(&other),
+        parse_value(json!({"all": []})).unwrap().evaluate(&other),
         Ok(())
     );
 }
@@ -190,7 +192,7 @@ fn invalid_criteria_name_the_path_and_the_problem() {
         (json!([1]), "", "must be an object"),
     ];
     for (json, path, message) in cases {
-        let error = Criteria::parse(&json).unwrap_err();
+        let error = parse_value(json.clone()).unwrap_err();
         assert_eq!(error.path, path, "{json}");
         assert!(error.message.contains(message), "{json}: {}", error.message);
     }
@@ -198,7 +200,7 @@ fn invalid_criteria_name_the_path_and_the_problem() {
 
 #[test]
 fn cookie_names_lists_only_cookies_the_criteria_read() {
-    let criteria = Criteria::parse(&json!({"any": [
+    let criteria = parse_value(json!({"any": [
         {"attr": "cookie.theme", "op": "eq", "value": "dark"},
         {"not": {"attr": "cookie.ab_group", "op": "exists"}},
         {"attr": "plan", "op": "exists"}
@@ -271,7 +273,7 @@ fn arbitrary_leaf() -> impl Strategy<Value = Criteria> {
         } else {
             value
         };
-        Criteria::parse(&json!({"attr": attr, "op": op, "value": value})).ok()
+        parse_value(json!({"attr": attr, "op": op, "value": value})).ok()
     })
 }
 

@@ -1,4 +1,5 @@
-// Trunk post-build hook (release builds only): minifies the loader with terser, then writes
+// Trunk post-build hook (release builds only): minifies the loader (a classic script) and the
+// wasm-bindgen module (an ES module) with terser, then writes
 // brotli (.br) and gzip (.gz) copies of every text and wasm file, which the collector (and any
 // static server configured for precompressed files) serves to browsers that accept them.
 import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
@@ -8,9 +9,12 @@ import { minify } from "terser";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (staging && process.env.TRUNK_PROFILE === "release") {
-  const loader = join(staging, "survey-widget.js");
-  const { code } = await minify(readFileSync(loader, "utf8"), { compress: { passes: 2 }, mangle: true, ecma: 2017 });
-  writeFileSync(loader, code);
+  const scripts = [["survey-widget.js", false], [join("app", "survey-widget.js"), true]];
+  for (const [name, module] of scripts) {
+    const file = join(staging, name);
+    const options = { compress: { passes: 2 }, mangle: true, ecma: 2017, module };
+    writeFileSync(file, (await minify(readFileSync(file, "utf8"), options)).code);
+  }
 
   const compressible = new Set([".js", ".wasm", ".json", ".html", ".css"]);
   const walk = (dir) => readdirSync(dir).flatMap((name) => {

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 say "building the release widget and the collector"
-trunk build --release
+build_widget
 cargo build -p survey-collector --quiet
 
 PEERS=target/bench-peers

@@ -7,7 +7,7 @@ source scripts/setup.sh
 
 ADDR="${COLLECTOR_LISTEN:-127.0.0.1:8787}"
 say "building the release widget into dist/"
-trunk build --release
+build_widget
 say "building the collector"
 cargo build --release -p survey-collector --quiet
 say "demo page:   http://$ADDR/"

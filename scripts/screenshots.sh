@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-trunk build --release
+build_widget
 cargo build -p survey-collector --quiet
 node e2e/screenshots.mjs

@@ -19,7 +19,7 @@ export WASM_BINDGEN_TEST_TIMEOUT=120
 cargo test --target wasm32-unknown-unknown -p survey-widget --test '*'
 
 say "building the release widget (trunk) and the collector"
-trunk build --release
+build_widget
 cargo build -p survey-collector --quiet
 
 say "end-to-end tests in headless Chromium against the real collector"

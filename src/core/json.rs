@@ -126,8 +126,7 @@ impl Json {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Number(n) if n.is_finite() => out.push_str(&crate::core::number_text(*n)),
-            Json::Number(_) => out.push_str("null"),
+            Json::Number(n) => out.push_str(&crate::core::number_text(*n)),
             Json::String(s) => write_string(s, out),
             Json::Array(items) => {
                 out.push('[');

@@ -18,12 +18,15 @@ pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     })
 }
 
-/// A number as people write it: `5`, `12.5` (whole numbers skip `f64`'s formatting code).
+/// A number as people write it, and as JSON: `5`, `12.5`, `1e21` (`f64`'s `Display` would
+/// weigh several KB more of wasm). Non-finite numbers have no JSON form: `null`.
 pub fn number_text(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
+    if !value.is_finite() {
+        "null".into()
+    } else if value.fract() == 0.0 && value.abs() < 1e15 {
         (value as i64).to_string()
     } else {
-        value.to_string()
+        ryu::Buffer::new().format_finite(value).to_string()
     }
 }
 
@@ -35,5 +38,8 @@ mod tests {
         assert_eq!(super::number_text(-3.0), "-3");
         assert_eq!(super::number_text(12.5), "12.5");
         assert_eq!(super::number_text(86_400.0), "86400");
+        assert_eq!(super::number_text(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(super::number_text(1e21), "1e21");
+        assert_eq!(super::number_text(f64::NAN), "null");
     }
 }

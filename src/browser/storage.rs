@@ -8,9 +8,9 @@
 
 use crate::browser::json;
 use crate::core::json::Json;
+use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 /// Key of the visitor's throttle state.
 const VISITOR_KEY: &str = "survey-widget:v1";
@@ -20,7 +20,7 @@ const QUIET_KEY: &str = "survey-widget:quiet";
 
 thread_local! {
     /// Values as last written, by key, for when localStorage is unusable.
-    static MEMORY: RefCell<BTreeMap<&'static str, String>> = const { RefCell::new(BTreeMap::new()) };
+    static MEMORY: RefCell<Map<&'static str, String>> = const { RefCell::new(Map::new()) };
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

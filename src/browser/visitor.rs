@@ -6,8 +6,8 @@ use crate::core::criteria::Context;
 use crate::core::eligibility::cookie_value;
 use crate::core::i18n::{negotiate, Language};
 use crate::core::json::Json;
+use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
-use std::collections::BTreeMap;
 
 /// Gathers the attributes of SPEC 3.4: `visitor.id`, the `cookie.NAME` cookies in
 /// `cookie_names` (only those), `page.*`, `device`, `locale`, `visit.*`, and the attributes
@@ -17,14 +17,14 @@ pub fn context(
     cookie_names: &[String],
     locale: &str,
     state: &VisitorState,
-    attributes: &BTreeMap<String, Json>,
+    attributes: &Map<String, Json>,
 ) -> Context {
     let now_ms = js_sys::Date::now();
     let mut context = Context {
         now_ms,
         ..Context::default()
     };
-    for (name, value) in attributes {
+    for (name, value) in attributes.iter() {
         context.set(name, value.clone());
     }
     let cookies = page::cookies();

@@ -5,8 +5,8 @@
 
 use crate::core::criteria::{join, Criteria};
 use crate::core::json::Json;
+use crate::core::map::Map;
 use crate::core::metric::{Category, Kind};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// The whole config: where to send events and which surveys exist.
@@ -55,7 +55,7 @@ pub struct Survey {
     /// Shows without an answer after which the visitor is never asked again (0: no limit).
     pub max_shows: u32,
     /// Custom texts per locale (`en`, `fi`, ...); built-in texts fill the gaps.
-    pub text: BTreeMap<String, SurveyText>,
+    pub text: Map<String, SurveyText>,
     /// A hash of this survey's config (filled in by [`parse`]).
     pub version: String,
 }
@@ -84,11 +84,11 @@ pub struct SurveyText {
     /// Replaces the standard question (CSAT wording is customizable; keep NPS standard).
     pub question: Option<String>,
     /// The follow-up question per category.
-    pub follow_up: BTreeMap<Category, String>,
+    pub follow_up: Map<Category, String>,
     /// The thank-you text per category.
-    pub thank_you: BTreeMap<Category, String>,
+    pub thank_you: Map<Category, String>,
     /// An optional link under the thank-you text per category.
-    pub link: BTreeMap<Category, Link>,
+    pub link: Map<Category, Link>,
 }
 
 /// A link shown with the thank-you text (e.g. "Review us" for promoters).
@@ -350,7 +350,7 @@ fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
         recontact_days: survey.number("recontact_days", 90.0)?,
         dismiss_days: survey.number("dismiss_days", 7.0)?,
         max_shows: max_shows as u32,
-        text: BTreeMap::new(),
+        text: Map::new(),
         version: String::new(),
     };
     let ranges = [

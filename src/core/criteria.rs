@@ -10,7 +10,7 @@
 //! on a non-numeric string) is false.
 
 use crate::core::json::Json;
-use std::collections::BTreeMap;
+use crate::core::map::Map;
 use std::fmt;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -302,7 +302,7 @@ fn check_glob(value: &Json) -> Result<(), String> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Context {
     /// Attribute values by name (`page.path`, `cookie.theme`, `plan`, ...).
-    pub attributes: BTreeMap<String, Json>,
+    pub attributes: Map<String, Json>,
     /// Now, in milliseconds since the Unix epoch (for `older_than_days` / `newer_than_days`).
     pub now_ms: f64,
 }

@@ -511,7 +511,7 @@ impl SurveyTexts {
         };
         let per_category = |pick: fn(
             &crate::core::config::SurveyText,
-        ) -> &std::collections::BTreeMap<Category, String>,
+        ) -> &crate::core::map::Map<Category, String>,
                             defaults: &[&'static str; 3]| {
             survey
                 .kind

@@ -6,6 +6,7 @@ pub mod eligibility;
 pub mod event;
 pub mod i18n;
 pub mod json;
+pub mod map;
 pub mod metric;
 pub mod outbox;
 pub mod throttle;

@@ -4,7 +4,7 @@
 
 use crate::core::config::Survey;
 use crate::core::json::Json;
-use std::collections::BTreeMap;
+use crate::core::map::Map;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 
@@ -19,7 +19,7 @@ pub struct VisitorState {
     /// surveys).
     pub anonymous_id: Option<String>,
     /// Per-survey history, by survey id.
-    pub surveys: BTreeMap<String, SurveyHistory>,
+    pub surveys: Map<String, SurveyHistory>,
 }
 
 /// What happened with one survey for this visitor.
@@ -137,13 +137,13 @@ impl VisitorState {
 
     /// Records that `survey_id` was shown.
     pub fn record_shown(&mut self, survey_id: &str) {
-        let history = self.surveys.entry(survey_id.to_string()).or_default();
+        let history = self.surveys.get_or_default(survey_id.to_string());
         history.unanswered_shows = history.unanswered_shows.saturating_add(1);
     }
 
     /// Records a response (a score) to `survey_id` at `now_ms`.
     pub fn record_response(&mut self, survey_id: &str, now_ms: f64) {
-        let history = self.surveys.entry(survey_id.to_string()).or_default();
+        let history = self.surveys.get_or_default(survey_id.to_string());
         history.responded_ms = Some(now_ms);
         history.unanswered_shows = 0;
     }
@@ -151,8 +151,7 @@ impl VisitorState {
     /// Records a dismissal of `survey_id` at `now_ms`.
     pub fn record_dismissed(&mut self, survey_id: &str, now_ms: f64) {
         self.surveys
-            .entry(survey_id.to_string())
-            .or_default()
+            .get_or_default(survey_id.to_string())
             .dismissed_ms = Some(now_ms);
     }
 

@@ -6,12 +6,12 @@ use crate::browser::{page, shadow, storage, triggers, visitor};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::{self, cookie_value, Facts, Skip};
 use crate::core::json::Json;
+use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
 use crate::core::trigger::{Progress, Signal};
 use crate::widget::SurveyCard;
 use leptos::prelude::*;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// A survey waiting for its trigger.
@@ -32,7 +32,7 @@ impl Armed {
 /// Everything the widget tracks on this page.
 struct Runtime {
     config: Config,
-    attributes: BTreeMap<String, Json>,
+    attributes: Map<String, Json>,
     armed: Vec<Armed>,
     /// A survey was shown in this page view (or is open now).
     shown_this_page_view: bool,
@@ -47,7 +47,7 @@ struct Runtime {
 thread_local! {
     static RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
     /// Attributes given before `start` (e.g. by `data-attributes`), merged in at start.
-    static EARLY_ATTRIBUTES: RefCell<BTreeMap<String, Json>> = const { RefCell::new(BTreeMap::new()) };
+    static EARLY_ATTRIBUTES: RefCell<Map<String, Json>> = const { RefCell::new(Map::new()) };
     static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Event names given to `track()` in this page view (also before `start`), so a survey
     /// armed later (after `identify()`, say) still counts an event that already happened.
@@ -70,7 +70,7 @@ pub fn start(config: Config, config_fingerprint: String, debug: bool) {
         }
         None => {
             storage::update(|state| state.count_pageview(js_sys::Date::now()));
-            (false, false, BTreeMap::new())
+            (false, false, Map::new())
         }
     };
     let mut attributes = attributes;
@@ -94,7 +94,7 @@ pub fn start(config: Config, config_fingerprint: String, debug: bool) {
 }
 
 /// Merges visitor attributes (`identify()`), then re-evaluates.
-pub fn identify(attributes: BTreeMap<String, Json>) {
+pub fn identify(attributes: Map<String, Json>) {
     let started = with_runtime(|rt| rt.attributes.extend(attributes.clone())).is_some();
     if started {
         evaluate();

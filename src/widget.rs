@@ -49,7 +49,7 @@ pub fn SurveyWidget(
                 });
                 mounted.set_value(Some(Box::new(handle)));
             }
-            Err(error) => page::log_error(&format!("cannot render the survey: {error:?}")),
+            Err(error) => page::log_js_error("cannot render the survey", &error),
         }
     });
     on_cleanup(move || mounted.set_value(None));

@@ -111,6 +111,11 @@ pub fn log_error(message: &str) {
     web_sys::console::error_1(&format!("[survey-widget] {message}").into());
 }
 
+/// Logs `message` with the JS error that caused it (the console shows it in full).
+pub fn log_js_error(message: &str, error: &wasm_bindgen::JsValue) {
+    web_sys::console::error_2(&format!("[survey-widget] {message}:").into(), error);
+}
+
 /// Dispatches `survey-widget:<name>` on `window` with `detail`.
 pub fn dispatch(name: &str, detail: &wasm_bindgen::JsValue) {
     let Some(window) = web_sys::window() else {

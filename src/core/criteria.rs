@@ -245,7 +245,7 @@ fn parse_node(value: &Json, path: &str) -> Result<Criteria, CriteriaError> {
         let names: Vec<&str> = OPS.iter().map(|(name, _)| *name).collect();
         return error(
             "op",
-            format!("unknown op {:?} (use one of {})", op_name, names.join(", ")),
+            format!("unknown op \"{op_name}\" (use one of {})", names.join(", ")),
         );
     };
     let value = value.get("value").cloned().unwrap_or_default();

@@ -50,7 +50,7 @@ impl fmt::Display for Skip {
                 "the visitor has no \"{cookie}\" cookie and the survey does not allow anonymous visitors"
             ),
             Skip::PageNotTargeted { path } => write!(f, "the page {path} is not in trigger.pages"),
-            Skip::PageExcluded { path, glob } => write!(f, "the page {path} matches trigger.exclude_pages {glob:?}"),
+            Skip::PageExcluded { path, glob } => write!(f, "the page {path} matches trigger.exclude_pages \"{glob}\""),
             Skip::Criteria(mismatch) => write!(f, "the visitor is not in the segment: segment.{mismatch}"),
             Skip::SampledOut { percent } => {
                 write!(f, "the visitor is outside the {}% sample", crate::core::number_text(*percent))

@@ -67,7 +67,7 @@ impl Progress {
                 Signal::Scroll => format!("scroll to {}%", number_text(trigger.scroll_percent)),
                 Signal::ExitIntent => "exit intent".into(),
                 Signal::Event => {
-                    format!("event {:?}", trigger.event.as_deref().unwrap_or_default())
+                    format!("event \"{}\"", trigger.event.as_deref().unwrap_or_default())
                 }
             })
             .collect();

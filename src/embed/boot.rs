@@ -92,9 +92,7 @@ pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &
     };
     let mount = match shadow::attach(&host) {
         Ok(mount) => mount,
-        Err(error) => {
-            return page::log_error(&format!("<survey-widget>: cannot render: {error:?}"))
-        }
+        Err(error) => return page::log_js_error("<survey-widget>: cannot render", &error),
     };
     outbox::flush();
     let inline = mode == "inline";

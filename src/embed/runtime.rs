@@ -337,7 +337,7 @@ fn open(survey_id: &str) {
     };
     let popup = match shadow::popup_host() {
         Ok(popup) => popup,
-        Err(error) => return page::log_error(&format!("cannot create the pop-up: {error:?}")),
+        Err(error) => return page::log_js_error("cannot create the pop-up", &error),
     };
     with_runtime(|rt| {
         rt.open = true;

@@ -45,7 +45,8 @@ else say "npm packages: present"; fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
 # The release widget is built by nightly's build-std with `immediate-abort` panics (no panic
-# formatting in the wasm: about 12 KB brotli smaller). A machine whose nightly lacks rust-src
+# formatting in the wasm: about 12 KB brotli smaller), without source locations and with empty
+# `Debug` output (1 KB more; the widget prints no `Debug`). A machine whose nightly lacks rust-src
 # and cannot fetch it builds with stable instead (scripts/size.mjs then reports the bigger size).
 WIDGET_TOOLCHAIN=stable
 if rustup toolchain list | grep -q '^nightly' \
@@ -55,7 +56,8 @@ fi
 build_widget() { # builds dist/ (release), passing any arguments on to trunk
   if [ "$WIDGET_TOOLCHAIN" = nightly ]; then
     RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" trunk build --release "$@"
+      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+      trunk build --release "$@"
   else
     trunk build --release "$@"
   fi

@@ -5,30 +5,18 @@
 // visible, the longest main-thread task, layout shift on the host page, JS heap and wasm memory
 // after the survey shows; and the bytes an ineligible visitor downloads.
 // Run through scripts/bench.sh (it builds everything and fetches the peers' packages first).
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { BUDGET_BROTLI, transferSizes, widgetFiles } from "./sizes.mjs";
 import { ROOT, startCollector, launchChromium, openSurveyPage, surveyConfig } from "../e2e/harness.mjs";
 
 const RUNS = Number(process.env.RUNS || 11);
 const PEERS = process.env.PEERS_DIR || join(ROOT, "target/bench-peers");
 
-function sizes(files) {
-  const body = Buffer.concat(files.map((f) => readFileSync(f)));
-  const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  // Each file is sent compressed on its own: sum per-file compressed sizes.
-  return {
-    raw: body.length,
-    gzip: files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0),
-    brotli: files.reduce((n, f) => n + brotli(readFileSync(f)), 0),
-  };
-}
-
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
 const dist = join(ROOT, "dist");
 const rows = [
-  ["survey-widget (loader + JS + wasm + CSS)", [join(dist, "survey-widget.js"), join(dist, "app/survey-widget.js"), join(dist, "app/survey-widget_bg.wasm")]],
-  ["  of which the loader alone", [join(dist, "survey-widget.js")]],
+  ["survey-widget (loader + JS + wasm + CSS)", widgetFiles(dist)],
+  ["  of which the loader alone", widgetFiles(dist).slice(0, 1)],
   ["PostHog posthog-js dist/surveys.js", [join(PEERS, "posthog-js/package/dist/surveys.js")]],
   ["Formbricks @formbricks/surveys index.umd.js", [join(PEERS, "formbricks-surveys/package/dist/index.umd.js")]],
 ];
@@ -36,12 +24,13 @@ console.log("\nTransfer size of what it takes to show an NPS survey");
 console.log("what".padEnd(46) + "raw".padStart(10) + "gzip".padStart(10) + "brotli".padStart(10));
 for (const [name, files] of rows) {
   try {
-    const s = sizes(files);
+    const s = transferSizes(files);
     console.log(name.padEnd(46) + kb(s.raw) + kb(s.gzip) + kb(s.brotli));
   } catch (error) {
     console.log(name.padEnd(46) + `  (missing: ${error.path || error.message})`);
   }
 }
+console.log("budget (issue #7)".padEnd(46) + " ".repeat(20) + kb(BUDGET_BROTLI));
 
 const median = (values) => { const v = [...values].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
 const probe = `<script>

@@ -48,7 +48,7 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 # formatting in the wasm: about 12 KB brotli smaller), without source locations and with empty
 # `Debug` output (1 KB more; the widget prints no `Debug`). A machine whose nightly lacks rust-src
 # and cannot fetch it builds with stable instead (scripts/size.mjs then reports the bigger size).
-WIDGET_TOOLCHAIN=stable
+export WIDGET_TOOLCHAIN=stable
 if rustup toolchain list | grep -q '^nightly' \
   && rustup component add rust-src --toolchain nightly >/dev/null 2>&1; then
   WIDGET_TOOLCHAIN=nightly

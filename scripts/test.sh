@@ -22,5 +22,8 @@ say "building the release widget (trunk) and the collector"
 build_widget
 cargo build -p survey-collector --quiet
 
+say "size check: the widget as served against its ceiling"
+node scripts/size-check.mjs
+
 say "end-to-end tests in headless Chromium against the real collector"
 node --test --test-concurrency=1 e2e/

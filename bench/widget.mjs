@@ -88,8 +88,8 @@ try {
 
   console.log(`\nIn headless Chromium on loopback, cold cache, median of ${RUNS} runs (ours)`);
   console.log("script tag start -> survey visible".padEnd(46) + `${median(samples.visible).toFixed(0).padStart(8)} ms`);
-  console.log("longest main-thread task (0: none over 50 ms)".padEnd(46) + `${median(samples.longest).toFixed(0).padStart(8)} ms`);
-  console.log("layout shift on the host page (CLS)".padEnd(46) + `${median(samples.cls).toFixed(3).padStart(8)}`);
+  console.log(`longest main-thread task, worst of ${RUNS} (0: none > 50 ms)`.padEnd(46) + `${Math.max(...samples.longest).toFixed(0).padStart(8)} ms`);
+  console.log(`layout shift on the host page, worst of ${RUNS}`.padEnd(46) + `${Math.max(...samples.cls).toFixed(3).padStart(8)}`);
   console.log("JS heap after the survey shows".padEnd(46) + kb(median(samples.heap)));
   console.log("wasm memory after the survey shows".padEnd(46) + kb(median(samples.wasm)));
   console.log("ineligible visitor (no cookie): bytes fetched".padEnd(46) + kb(bytes) + `  (${files.join(", ")}; as served, compressed, headers included)`);

@@ -618,6 +618,37 @@ mod tests {
     }
 
     #[test]
+    fn wrong_types_and_typos_name_their_path() {
+        let surveys = [
+            r#"{"id": "a", "kind": "nps", "max_shows": 2.5}"#,
+            r#"{"id": "b", "kind": "nps", "trigger": {"pages": ["/app/*", 7]}}"#,
+            r#"{"id": "c", "kind": "nps", "text": {"en": {"follow-up": {}}}}"#,
+            r#"{"id": "d", "kind": "nps", "enabled": "yes"}"#,
+            r#"{"id": "e", "kind": "nps", "trigger": "soon"}"#,
+        ];
+        let json = format!(
+            r#"{{"collector": "/c", "surveys": [{}]}}"#,
+            surveys.join(",")
+        );
+        let messages: Vec<String> = parse_text(&json)
+            .unwrap()
+            .skipped
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "survey \"a\" skipped: surveys[0].max_shows: must be a whole number >= 0",
+                "survey \"b\" skipped: surveys[1].trigger.pages[1]: must be a string, not a number",
+                "survey \"c\" skipped: surveys[2].text.en.follow-up: unknown field \"follow-up\" (use question, follow_up, thank_you, link)",
+                "survey \"d\" skipped: surveys[3].enabled: must be true or false, not a string",
+                "survey \"e\" skipped: surveys[4].trigger: must be an object, not a string",
+            ]
+        );
+    }
+
+    #[test]
     fn hostile_link_urls_are_rejected() {
         let json = r#"{"collector": "/c", "surveys": [{"id": "s", "kind": "nps",
             "text": {"en": {"link": {"promoter": {"label": "x", "url": "javascript:alert(1)"}}}}}]}"#;

@@ -258,7 +258,10 @@ fn evaluate() {
         }
         ready
     });
-    ready.unwrap_or_default().iter().for_each(|id| fire(id));
+    // Rendered in a task of its own: evaluating and rendering in one would make a long task.
+    for id in ready.unwrap_or_default() {
+        set_timeout(move || fire(&id), Duration::ZERO);
+    }
 }
 
 fn arm(survey: &Survey, scroll_depth: f64) -> Armed {

@@ -1,0 +1,81 @@
+// PostHog's NPS popover, timed offline: the PostHog core (`array.js`, loaded as its install
+// snippet does) fetches its remote config, then `surveys.js`, then the survey list, and renders
+// the survey into `div.PostHogSurvey-<id>`'s shadow root. A loopback server answers every one of
+// those requests as PostHog's servers would (nothing leaves the machine).
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+
+const TOKEN = "phc_test";
+const SURVEY_ID = "nps-bench";
+
+/** Times (ms) from the script tag starting to PostHog's 11 rating buttons laid out, one per
+ *  fresh browser context (cold cache); `.bytes` is what one page load fetched from PostHog. */
+export async function posthogTimeToVisible(browser, packageDir, runs) {
+  const dist = join(packageDir, "dist");
+  const version = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")).version;
+  const files = { core: readFileSync(join(dist, "array.js")), surveys: readFileSync(join(dist, "surveys.js")) };
+  const remoteConfig = { token: TOKEN, supportedCompression: ["gzip"], hasFeatureFlags: false, surveys: true,
+    sessionRecording: false, heatmaps: false, autocaptureExceptions: false, capturePerformance: false, siteApps: [] };
+  const survey = { id: SURVEY_ID, name: "NPS", type: "popover", schedule: "once", conditions: null, appearance: null,
+    start_date: "2024-01-01T00:00:00Z", end_date: null, linked_flag_key: null, targeting_flag_key: null,
+    internal_targeting_flag_key: null, current_iteration: null,
+    questions: [
+      { id: "q1", type: "rating", display: "number", scale: 10, question: "How likely are you to recommend us to a friend?",
+        lowerBoundLabel: "Unlikely", upperBoundLabel: "Very likely" },
+      { id: "q2", type: "open", question: "What is the main reason for your score?" },
+    ] };
+  let bytes = 0;
+  let origin = "";
+  const page = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
+<script>
+  performance.mark("start");
+  (function poll() {
+    const host = document.querySelector(".PostHogSurvey-${SURVEY_ID}");
+    const buttons = host && host.shadowRoot ? host.shadowRoot.querySelectorAll("button.ratings-number") : [];
+    if (buttons.length === 11 && buttons[0].getBoundingClientRect().width > 0)
+      window.__visible = performance.now() - performance.getEntriesByName("start")[0].startTime;
+    else requestAnimationFrame(poll);
+  })();
+</script>
+<script>!function(t,e){if(e.__SV)return;window.posthog=e;e._i=[];e.init=function(i,s,a){var p=t.createElement("script");p.async=!0;p.crossOrigin="anonymous";p.src=s.api_host+"/static/array.js";var r=t.getElementsByTagName("script")[0];r.parentNode.insertBefore(p,r);e._i.push([i,s,a])};e.__SV=1}(document,window.posthog||[]);
+posthog.init(${JSON.stringify(TOKEN)}, { api_host: ${JSON.stringify(origin)}, opt_out_useragent_filter: true });</script>
+</head><body><main><h1>Benchmark host page</h1><p>${"Some host content. ".repeat(40)}</p></main></body></html>`;
+  const answer = (path) => {
+    const script = (body) => [200, "application/javascript", body];
+    const json = (value) => [200, "application/json", JSON.stringify(value)];
+    if (path === "/") return [200, "text/html", page()];
+    if (path === "/static/array.js") return script(files.core);
+    if (path === `/static/${version}/surveys.js`) return script(files.surveys);
+    if (path === `/array/${TOKEN}/config.js`) {
+      return script(`(window._POSTHOG_REMOTE_CONFIG=window._POSTHOG_REMOTE_CONFIG||{})[${JSON.stringify(TOKEN)}]={config:${JSON.stringify(remoteConfig)},siteApps:[]};`);
+    }
+    if (path.startsWith("/api/surveys")) return json({ surveys: [survey] });
+    if (path.startsWith("/flags") || path.startsWith("/decide")) return json({ flags: {}, featureFlags: {} });
+    return json({ status: 1 }); // event capture (/e/, /i/v0/e, /batch)
+  };
+  const server = createServer((request, response) => {
+    const [status, type, body] = answer(new URL(request.url, origin).pathname);
+    if (request.method === "GET" && request.url !== "/") bytes += Buffer.byteLength(body);
+    request.resume();
+    request.on("end", () => response.writeHead(status, { "content-type": type }).end(body));
+  });
+  await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const times = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      const context = await browser.newContext();
+      bytes = 0;
+      const tab = await context.newPage();
+      await tab.goto(origin + "/");
+      await tab.waitForFunction(() => window.__visible !== undefined, null, { timeout: 15_000 });
+      times.push(await tab.evaluate(() => window.__visible));
+      await context.close();
+    }
+  } finally {
+    server.close();
+  }
+  times.bytes = bytes;
+  return times;
+}

@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// to `config.collector` and are dispatched as `survey-widget:*` DOM events.
 ///
 /// ```ignore
-/// let parsed = survey_widget::core::config::parse(json)?;
+/// let parsed = survey_widget::parse_config(json)?;
 /// let survey = parsed.config.surveys[0].clone();
 /// view! { <SurveyWidget config=parsed.config survey=survey inline=true /> }
 /// ```

@@ -51,6 +51,7 @@ pub fn context(
 /// The language `survey` is shown in to this visitor (config `locale`, then the browser's
 /// languages, then `<html lang>`; built-in languages and the survey's own `text` languages).
 pub fn visitor_language(config: &Config, survey: &Survey) -> Language {
+    // In config order: of `en` and `en-GB`, the one listed first wins a bare `en` match.
     let own: Vec<&str> = survey.text.keys().map(String::as_str).collect();
     negotiate(
         &config.locale,

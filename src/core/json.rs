@@ -2,6 +2,8 @@
 //! compact text. Parsing text is the browser's job (`JSON.parse` in `browser::json`), so the
 //! widget carries no JSON parser and no serde machinery; keys keep their order.
 
+use crate::core::fnv1a64;
+
 /// A JSON value. Equality ignores the order of object keys, as JSON does.
 #[derive(Clone, Debug, Default)]
 pub enum Json {
@@ -112,6 +114,22 @@ impl Json {
             Json::String(_) => "a string",
             Json::Array(_) => "a list",
             Json::Object(_) => "an object",
+        }
+    }
+
+    /// A 64-bit hash that ignores the order of object keys (the same value written with its keys
+    /// in another order hashes the same): FNV-1a over the text of scalars, list items mixed in
+    /// order, an object's fields summed.
+    pub fn hash(&self) -> u64 {
+        let mix = |hash: u64, part: u64| (hash ^ part).wrapping_mul(0x0000_0100_0000_01b3);
+        match self {
+            Json::Array(items) => items
+                .iter()
+                .fold(fnv1a64(b"["), |hash, item| mix(hash, item.hash())),
+            Json::Object(fields) => fields.iter().fold(fnv1a64(b"{"), |sum, (key, value)| {
+                sum.wrapping_add(mix(fnv1a64(key.as_bytes()), value.hash()))
+            }),
+            scalar => fnv1a64(scalar.to_text().as_bytes()),
         }
     }
 
@@ -266,6 +284,21 @@ mod tests {
         assert_eq!(parse(&text), value);
         assert!(text.starts_with(r#"{"s":"quote \" backslash \\ newline \n bell \u0007 é 😀""#));
         assert!(text.contains(r#""i":86400,"b":true,"none":null"#), "{text}");
+    }
+
+    #[test]
+    fn the_hash_ignores_key_order_but_not_values_or_list_order() {
+        let value = parse(r#"{"a": 1, "b": {"d": [true, "x"], "c": null}}"#);
+        let reordered = parse(r#"{"b": {"c": null, "d": [true, "x"]}, "a": 1}"#);
+        assert_eq!(value.hash(), reordered.hash());
+        for other in [
+            r#"{"a": 2, "b": {"d": [true, "x"], "c": null}}"#,
+            r#"{"a": 1, "b": {"d": ["x", true], "c": null}}"#,
+            r#"{"a": 1, "b": {"d": [true, "x"], "e": null}}"#,
+            r#"{"a": 1, "b": {"d": [true, "x"]}}"#,
+        ] {
+            assert_ne!(parse(other).hash(), value.hash(), "{other}");
+        }
     }
 
     #[test]

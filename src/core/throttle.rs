@@ -33,11 +33,11 @@ pub struct SurveyHistory {
     pub dismissed_ms: Option<f64>,
 }
 
-/// A stored count: a whole number >= 0, anything else is 0.
-fn count(json: Option<&Json>) -> u64 {
+/// A stored count: a whole number >= 0 (at most `u32::MAX`), anything else is 0.
+fn count(json: Option<&Json>) -> u32 {
     json.and_then(Json::as_f64)
         .filter(|n| n.fract() == 0.0 && *n >= 0.0)
-        .map_or(0, |n| n as u64)
+        .map_or(0, |n| n.min(f64::from(u32::MAX)) as u32)
 }
 
 /// Why the throttle holds a survey back.
@@ -61,7 +61,7 @@ impl VisitorState {
             .unwrap_or_default();
         VisitorState {
             first_seen_ms: json.get("first_seen_ms").and_then(Json::as_f64),
-            pageviews: count(json.get("pageviews")),
+            pageviews: u64::from(count(json.get("pageviews"))),
             anonymous_id: json
                 .get("anonymous_id")
                 .and_then(Json::as_str)
@@ -71,7 +71,7 @@ impl VisitorState {
                 .map(|(id, history)| {
                     let time = |key: &str| history.get(key).and_then(Json::as_f64);
                     let history = SurveyHistory {
-                        unanswered_shows: count(history.get("unanswered_shows")) as u32,
+                        unanswered_shows: count(history.get("unanswered_shows")),
                         responded_ms: time("responded_ms"),
                         dismissed_ms: time("dismissed_ms"),
                     };

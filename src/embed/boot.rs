@@ -113,7 +113,9 @@ pub fn parse_config(text: &str) -> Result<Parsed, ConfigError> {
     config::parse(&json)
 }
 
-/// Reports a panic (there should be none) as one console error instead of a silent trap.
+/// Reports a panic (there should be none) as one console error instead of a silent trap. The
+/// release build (`immediate-abort`) never runs it: a panic is a trap there, which the loader
+/// catches and logs as one console error.
 #[wasm_bindgen(start)]
 fn install_panic_report() {
     std::panic::set_hook(Box::new(|info| {

@@ -259,8 +259,19 @@ fn evaluate() {
         ready
     });
     // Rendered in a task of its own: evaluating and rendering in one would make a long task.
+    // A re-init or navigation in between may have disarmed it or armed it afresh.
     for id in ready.unwrap_or_default() {
-        set_timeout(move || fire(&id), Duration::ZERO);
+        set_timeout(
+            move || {
+                let still_ready = with_runtime(|rt| {
+                    (rt.armed.iter()).any(|a| a.survey_id == id && a.progress.is_complete())
+                });
+                if still_ready == Some(true) {
+                    fire(&id);
+                }
+            },
+            Duration::ZERO,
+        );
     }
 }
 

@@ -3,11 +3,9 @@
 
 use crate::filter::Filter;
 use crate::ingest::Valid;
-use serde::de::IntoDeserializer;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, FromRow};
-use survey_widget::core::event::EventKind;
 use survey_widget::core::metric::Kind;
 
 /// A handle on the database (cheap to clone; a connection pool).
@@ -161,7 +159,7 @@ impl Store {
         {
             sqlx::query(INSERT)
                 .bind(&e.id)
-                .bind(event_key(e.event))
+                .bind(e.event.key())
                 .bind(&e.survey_id)
                 .bind(e.kind.key())
                 .bind(e.score.map(i64::from))
@@ -335,7 +333,7 @@ fn survey_counts(rows: Vec<(String, String, String, i64, i64)>) -> Vec<SurveyCou
             group
                 .iter()
                 .filter(|row| !only_responses || row.2 == "response")
-                .filter_map(|row| Some((row.4, parse_kind(&row.1)?)))
+                .filter_map(|row| Some((row.4, Kind::from_key(&row.1)?)))
                 .max_by_key(|(at, _)| *at)
                 .map(|(_, kind)| kind)
         };
@@ -358,20 +356,6 @@ fn survey_counts(rows: Vec<(String, String, String, i64, i64)>) -> Vec<SurveyCou
         });
     }
     out
-}
-
-/// The wire key of an event kind.
-fn event_key(event: EventKind) -> &'static str {
-    match event {
-        EventKind::Shown => "shown",
-        EventKind::Response => "response",
-        EventKind::Dismissed => "dismissed",
-    }
-}
-
-/// The kind named by its wire key (`"nps"`), through the core's serde names.
-fn parse_kind(key: &str) -> Option<Kind> {
-    Kind::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(key)).ok()
 }
 
 /// A SQL count as `u64`.

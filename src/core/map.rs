@@ -4,7 +4,6 @@
 //! wasm.
 
 use std::borrow::Borrow;
-use std::ops::Index;
 
 /// Keys in insertion order; inserting a known key replaces its value in place.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,10 +104,12 @@ impl<K, V> IntoIterator for Map<K, V> {
     }
 }
 
-impl<K: PartialEq + Borrow<Q>, V, Q: PartialEq + ?Sized> Index<&Q> for Map<K, V> {
+/// `map[key]` in tests only: it panics on a missing key, which the widget never may.
+#[cfg(test)]
+impl<K: PartialEq + Borrow<Q>, V, Q: PartialEq + ?Sized> std::ops::Index<&Q> for Map<K, V> {
     type Output = V;
 
-    /// The value of `key`; panics when missing (for tests; the widget uses [`Map::get`]).
+    /// The value of `key`; panics when missing.
     fn index(&self, key: &Q) -> &V {
         self.get(key).expect("key in map")
     }

@@ -76,6 +76,13 @@ impl Json {
         }
     }
 
+    /// The number as a count, if it is a whole number >= 0 (saturating at `u32::MAX`).
+    pub fn as_u32(&self) -> Option<u32> {
+        self.as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+            .map(|n| n as u32)
+    }
+
     /// The boolean, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
@@ -299,6 +306,15 @@ mod tests {
         ] {
             assert_ne!(parse(other).hash(), value.hash(), "{other}");
         }
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_from_zero_capped_at_u32_max() {
+        let count = |n: f64| Json::from(n).as_u32();
+        assert_eq!((count(0.0), count(7.0)), (Some(0), Some(7)));
+        assert_eq!(count(4_294_967_296.0), Some(u32::MAX));
+        assert_eq!((count(2.5), count(-1.0)), (None, None));
+        assert_eq!(Json::from("7").as_u32(), None);
     }
 
     #[test]

@@ -36,15 +36,15 @@ pub struct Entry {
 impl Entry {
     fn from_json(json: &Json) -> Option<Entry> {
         let number = |key: &str| json.get(key).and_then(Json::as_f64);
-        let whole = |key: &str| number(key).filter(|n| n.fract() == 0.0 && *n >= 0.0);
+        let count = |key: &str| json.get(key).and_then(Json::as_u32);
         Some(Entry {
             collector: json.get("collector")?.as_str()?.to_string(),
             event: Event::from_json(json.get("event")?)?,
-            revision: whole("revision")? as u32,
-            attempts: whole("attempts")? as u32,
+            revision: count("revision")?,
+            attempts: count("attempts")?,
             next_attempt_ms: number("next_attempt_ms")?,
             lease_until_ms: number("lease_until_ms")?,
-            leased_revision: whole("leased_revision").unwrap_or(0.0) as u32,
+            leased_revision: count("leased_revision").unwrap_or(0),
         })
     }
 

@@ -33,11 +33,9 @@ pub struct SurveyHistory {
     pub dismissed_ms: Option<f64>,
 }
 
-/// A stored count: a whole number >= 0 (at most `u32::MAX`), anything else is 0.
+/// A stored count (see [`Json::as_u32`]); anything else is 0.
 fn count(json: Option<&Json>) -> u32 {
-    json.and_then(Json::as_f64)
-        .filter(|n| n.fract() == 0.0 && *n >= 0.0)
-        .map_or(0, |n| n.min(f64::from(u32::MAX)) as u32)
+    json.and_then(Json::as_u32).unwrap_or(0)
 }
 
 /// Why the throttle holds a survey back.

@@ -9,9 +9,10 @@ import { join } from "node:path";
 const TOKEN = "phc_test";
 const SURVEY_ID = "nps-bench";
 
-/** Times (ms) from the script tag starting to PostHog's 11 rating buttons laid out, one per
- *  fresh browser context (cold cache); `.bytes` is what one page load fetched from PostHog. */
-export async function posthogTimeToVisible(browser, packageDir, runs) {
+/** Times (ms) from the script tag starting to PostHog's 11 rating buttons laid out on a page
+ *  with `body`, one per fresh browser context (cold cache); `.bytes` is what one page load
+ *  fetched from PostHog. */
+export async function posthogTimeToVisible(browser, packageDir, runs, body) {
   const dist = join(packageDir, "dist");
   const version = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")).version;
   const files = { core: readFileSync(join(dist, "array.js")), surveys: readFileSync(join(dist, "surveys.js")) };
@@ -40,7 +41,7 @@ export async function posthogTimeToVisible(browser, packageDir, runs) {
 </script>
 <script>!function(t,e){if(e.__SV)return;window.posthog=e;e._i=[];e.init=function(i,s,a){var p=t.createElement("script");p.async=!0;p.crossOrigin="anonymous";p.src=s.api_host+"/static/array.js";var r=t.getElementsByTagName("script")[0];r.parentNode.insertBefore(p,r);e._i.push([i,s,a])};e.__SV=1}(document,window.posthog||[]);
 posthog.init(${JSON.stringify(TOKEN)}, { api_host: ${JSON.stringify(origin)}, opt_out_useragent_filter: true });</script>
-</head><body><main><h1>Benchmark host page</h1><p>${"Some host content. ".repeat(40)}</p></main></body></html>`;
+</head><body>${body}</body></html>`;
   const answer = (path) => {
     const script = (body) => [200, "application/javascript", body];
     const json = (value) => [200, "application/json", JSON.stringify(value)];

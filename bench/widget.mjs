@@ -87,7 +87,7 @@ try {
   const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), body, context, visitorId: null });
   await page.waitForTimeout(1_500);
   await context.close();
-  const posthog = await posthogTimeToVisible(browser, join(PEERS, "posthog-js/package"), RUNS).catch((error) => error);
+  const posthog = await posthogTimeToVisible(browser, join(PEERS, "posthog-js/package"), RUNS, body).catch((error) => error);
 
   console.log(`\nIn headless Chromium on loopback, cold cache, median of ${RUNS} runs`);
   console.log("script tag start -> survey visible: ours".padEnd(46) + `${median(samples.visible).toFixed(0).padStart(8)} ms`);

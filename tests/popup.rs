@@ -242,3 +242,28 @@ async fn the_leptos_component_renders_inside_its_own_shadow_root() {
         "the widget stylesheet is adopted there"
     );
 }
+
+/// Text that is not JSON (a truncated write, another script's data) reads as a fresh start, and
+/// a config that is not JSON is one clear error: the parsing the core leaves to `JSON.parse`.
+#[wasm_bindgen_test]
+fn text_that_is_not_json_is_a_fresh_start_or_one_clear_error() {
+    use survey_widget::browser::json::parse_stored;
+    use survey_widget::core::json::Json;
+    use survey_widget::core::outbox::Outbox;
+    use survey_widget::core::throttle::VisitorState;
+    for garbage in ["", "{", "not json", "[1,2]"] {
+        let stored = parse_stored(Some(garbage));
+        assert_eq!(
+            VisitorState::from_json(&stored),
+            VisitorState::default(),
+            "{garbage}"
+        );
+        assert_eq!(Outbox::from_json(&stored), Outbox::default(), "{garbage}");
+    }
+    assert_eq!(parse_stored(None), Json::Null);
+    let error = parse("{oops")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.starts_with("invalid config: not JSON: "), "{error}");
+}

@@ -123,7 +123,7 @@
   }
 
   var api = {
-    version: "0.1.0",
+    version: "__SURVEY_WIDGET_VERSION__", /* the crate's version, written in by scripts/post-build.mjs */
     init: function (config) {
       var text = configText(config);
       run(function () { return text.then(function (t) { wasm.start(t); }, function () {}); });

@@ -1,5 +1,7 @@
-// Trunk post-build hook (release builds only): minifies the loader (a classic script) and the
-// wasm-bindgen module (an ES module) with terser, then writes
+// Trunk post-build hook. Every build: writes the crate's version (Cargo.toml, the one source of
+// truth; events carry it as `widget_version`) into the loader's `SurveyWidget.version`.
+// Release builds also minify the loader (a classic script) and the wasm-bindgen module (an ES
+// module) with terser, then write
 // brotli (.br) and gzip (.gz) copies of every text and wasm file, which the collector (and any
 // static server configured for precompressed files) serves to browsers that accept them.
 import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
@@ -8,6 +10,13 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { minify } from "terser";
 
 const staging = process.env.TRUNK_STAGING_DIR;
+if (staging) {
+  const manifest = readFileSync(join(process.env.TRUNK_SOURCE_DIR ?? ".", "Cargo.toml"), "utf8");
+  const version = manifest.match(/^\[package\][^[]*?^version\s*=\s*"([^"]+)"/m)?.[1];
+  if (!version) throw new Error("post-build: no [package] version in Cargo.toml");
+  const loader = join(staging, "survey-widget.js");
+  writeFileSync(loader, readFileSync(loader, "utf8").replaceAll("__SURVEY_WIDGET_VERSION__", version));
+}
 if (staging && process.env.TRUNK_PROFILE === "release") {
   const scripts = [["survey-widget.js", false], [join("app", "survey-widget.js"), true]];
   for (const [name, module] of scripts) {

@@ -56,6 +56,17 @@ if rustup toolchain list | grep -q '^nightly' \
     -Zfmt-debug=none --print cfg --target wasm32-unknown-unknown >/dev/null 2>&1; then
   WIDGET_TOOLCHAIN=nightly
 fi
+# Trunk runs cargo with `--offline` (Trunk.toml: a build never touches the network), so every
+# crate the release build needs is fetched here first, for exactly the toolchain and std that
+# build uses: nightly's build-std compiles std from source, and std has crates.io dependencies
+# of its own that no other step fetches.
+say "fetching the crates of the release widget build ($WIDGET_TOOLCHAIN)"
+if [ "$WIDGET_TOOLCHAIN" = nightly ]; then
+  RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    cargo fetch --quiet --manifest-path "$ROOT/Cargo.toml" --target wasm32-unknown-unknown
+else
+  cargo fetch --quiet --manifest-path "$ROOT/Cargo.toml" --target wasm32-unknown-unknown
+fi
 build_widget() { # builds dist/ (release), passing any arguments on to trunk
   if [ "$WIDGET_TOOLCHAIN" = nightly ]; then
     RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=std,panic_abort \

@@ -5,13 +5,15 @@
 //! - `browser`: thin glue to cookies, the page, the network and the shadow DOM.
 //! - `ui`: small presentational Leptos components.
 //! - [`SurveyWidget`]: the public component, one survey wired to the collector.
-//! - `embed`: the functions the loader script (`survey-widget.js`) calls.
+//! - `embed` (feature `script-tag`): the functions the loader script (`survey-widget.js`) calls
+//!   and the wasm start hook. Only the script-tag build has it: an app that embeds the component
+//!   keeps its own `main` as the start function.
 
 pub mod core;
 
 #[cfg(feature = "web")]
 pub mod browser;
-#[cfg(feature = "web")]
+#[cfg(feature = "script-tag")]
 pub mod embed;
 #[cfg(feature = "web")]
 pub mod ui;
@@ -20,6 +22,6 @@ mod widget;
 
 pub use crate::core::config::{Config, Survey};
 #[cfg(feature = "web")]
-pub use embed::boot::parse_config;
+pub use widget::parse_config;
 #[cfg(feature = "web")]
 pub use widget::SurveyWidget;

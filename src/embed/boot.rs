@@ -2,10 +2,10 @@
 //! method. Each logs problems to the console and never throws into the host page.
 
 use crate::browser::{json, outbox, page, shadow};
-use crate::core::config::{self, ConfigError, Parsed};
+use crate::core::config;
 use crate::core::json::Json;
 use crate::embed::runtime;
-use crate::widget::SurveyCard;
+use crate::widget::{parse_config, SurveyCard};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -73,7 +73,8 @@ pub fn page_changed() {
 
 /// `<survey-widget config=... survey=... mode=...>`: renders survey `survey_id` (the first
 /// survey when empty) of the config inside `host`'s shadow root, in the page flow
-/// (`mode="inline"`) or as a pop-up.
+/// (`mode="inline"`), as a pop-up, or as an inline preview that sends nothing
+/// (`mode="preview"`, the console's editor).
 #[wasm_bindgen]
 pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &str, mode: &str) {
     let config = match parse_config(config_json) {
@@ -95,22 +96,11 @@ pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &
         Err(error) => return page::log_js_error("<survey-widget>: cannot render", &error),
     };
     outbox::flush();
-    let inline = mode == "inline";
-    leptos::mount::mount_to(
-        mount,
-        move || view! { <SurveyCard config=config survey=survey inline=inline /> },
-    )
+    let (inline, preview) = (mode == "inline" || mode == "preview", mode == "preview");
+    leptos::mount::mount_to(mount, move || {
+        view! { <SurveyCard config=config survey=survey inline=inline preview=preview /> }
+    })
     .forget();
-}
-
-/// Parses and validates config JSON text (see [`config::parse`]).
-pub fn parse_config(text: &str) -> Result<Parsed, ConfigError> {
-    let json = json::parse(text).map_err(|message| ConfigError {
-        survey_id: None,
-        path: String::new(),
-        message: format!("not JSON: {message}"),
-    })?;
-    config::parse(&json)
 }
 
 /// Reports a panic (there should be none) as one console error instead of a silent trap. The

@@ -1,7 +1,7 @@
 // Shared helpers of the end-to-end tests: start the real collector on a free loopback port with
 // a fresh SQLite database, serving the built widget from dist/, and open pages in headless
 // Chromium (playwright-core driving Debian's /usr/bin/chromium).
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -11,13 +11,23 @@ import { chromium } from "playwright-core";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Starts the collector; resolves to {url, stop} once it prints its listening line. */
-export async function startCollector({ staticDir = join(ROOT, "dist"), args = [] } = {}) {
-  const db = join(mkdtempSync(join(tmpdir(), "survey-e2e-")), "collector.db");
+export const COLLECTOR = join(ROOT, "target/debug/survey-collector");
+
+/** The admin API token of each collector this process started, by origin. */
+const tokens = new Map();
+
+/**
+ * Starts the collector with a fresh database and an admin API token (which `getJson` sends to
+ * it); resolves to {url, stop, token, databaseUrl} once it prints its listening line.
+ */
+export async function startCollector({ staticDir = join(ROOT, "dist"), args = [], env = {} } = {}) {
+  const databaseUrl = `sqlite://${join(mkdtempSync(join(tmpdir(), "survey-e2e-")), "collector.db")}?mode=rwc`;
+  const token = execFileSync(COLLECTOR, ["token", "create", "e2e", "--role", "admin", "--database-url", databaseUrl],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   const child = spawn(
-    join(ROOT, "target/debug/survey-collector"),
-    ["--listen", "127.0.0.1:0", "--static-dir", staticDir, "--database-url", `sqlite://${db}?mode=rwc`, ...args],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    COLLECTOR,
+    ["--listen", "127.0.0.1:0", "--static-dir", staticDir, "--database-url", databaseUrl, ...args],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   let output = "";
   const url = await new Promise((resolve, reject) => {
@@ -31,7 +41,8 @@ export async function startCollector({ staticDir = join(ROOT, "dist"), args = []
     child.stderr.on("data", onData);
     child.on("exit", (code) => reject(new Error(`collector exited with ${code}:\n${output}`)));
   });
-  return { url, stop: () => child.kill("SIGTERM") };
+  tokens.set(url, token);
+  return { url, token, databaseUrl, stop: () => child.kill("SIGTERM") };
 }
 
 /**
@@ -115,14 +126,16 @@ export async function axeViolations(page) {
   });
 }
 
-/** The stored events of survey `surveyId`, as the collector has them. */
-export function storedEvents(collectorUrl, surveyId) {
-  return getJson(`${collectorUrl}/v1/events?survey_id=${encodeURIComponent(surveyId)}`);
+/** The stored events of survey `surveyId`, as the collector has them (up to 1000). */
+export async function storedEvents(collectorUrl, surveyId) {
+  const page = await getJson(`${collectorUrl}/v1/events?limit=1000&survey_id=${encodeURIComponent(surveyId)}`);
+  return page.events;
 }
 
-/** GETs JSON from the collector. */
+/** GETs JSON from a collector this process started, as its admin. */
 export async function getJson(url) {
-  const response = await fetch(url);
+  const token = tokens.get(new URL(url).origin);
+  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return response.json();
 }

@@ -2,7 +2,7 @@
 // script tag, a visitor answering 9 with a comment, and the collector's report counting it once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useCollectorAndBrowser, openPage, getJson, eventually } from "./harness.mjs";
+import { useCollectorAndBrowser, openPage, getJson, storedEvents, eventually } from "./harness.mjs";
 
 const env = useCollectorAndBrowser();
 
@@ -32,7 +32,7 @@ test("a visitor answers 9 with a comment on the demo page and the report counts 
   assert.equal(report.response_rate, 1);
   assert.equal(report.comments[0].comment, "The timeline view saves me hours.");
 
-  const stored = await getJson(`${env.collector.url}/v1/events?survey_id=nps-main`);
+  const stored = await storedEvents(env.collector.url, "nps-main");
   const responses = stored.filter((e) => e.event === "response");
   assert.equal(responses.length, 1, "the comment update replaced the score-only response");
   assert.equal(responses[0].score, 9);

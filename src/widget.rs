@@ -2,8 +2,8 @@
 //! card it renders ([`SurveyCard`]): one survey wired to the outbox and to DOM events.
 
 use crate::browser::visitor::visitor_language;
-use crate::browser::{outbox, page, shadow, storage};
-use crate::core::config::{Config, Survey};
+use crate::browser::{json, outbox, page, shadow, storage};
+use crate::core::config::{self, Config, ConfigError, Parsed, Survey};
 use crate::core::eligibility::cookie_value;
 use crate::core::event::{Event, EventContext, EventKind};
 use crate::core::i18n::SurveyTexts;
@@ -73,6 +73,9 @@ pub fn SurveyCard(
     /// Called after the visitor closed the survey.
     #[prop(optional_no_strip)]
     on_close: Option<Callback<()>>,
+    /// A preview (the console's editor): nothing is sent, stored or dispatched.
+    #[prop(optional)]
+    preview: bool,
 ) -> impl IntoView {
     let language = visitor_language(&config, &survey);
     let texts = Arc::new(SurveyTexts::resolve(&config, &survey, &language));
@@ -86,6 +89,9 @@ pub fn SurveyCard(
     });
     let collector: Arc<str> = Arc::from(config.collector.as_str());
     let emit = move |dom_name: &'static str, event: Event| {
+        if preview {
+            return;
+        }
         page::dispatch(dom_name, &event_detail(&event));
         let survey_id = event.survey_id.as_str();
         storage::update(|state| match event.event {
@@ -168,5 +174,15 @@ pub fn SurveyCard(
 
 /// The event as a plain JS object, for `CustomEvent.detail`.
 fn event_detail(event: &Event) -> wasm_bindgen::JsValue {
-    crate::browser::json::to_js(&event.to_json())
+    json::to_js(&event.to_json())
+}
+
+/// Parses and validates config JSON text (see [`config::parse`]).
+pub fn parse_config(text: &str) -> Result<Parsed, ConfigError> {
+    let json = json::parse(text).map_err(|message| ConfigError {
+        survey_id: None,
+        path: String::new(),
+        message: format!("not JSON: {message}"),
+    })?;
+    config::parse(&json)
 }

@@ -1,19 +1,21 @@
 //! JSON handlers under `/v1`, `/health` and `/openapi.json`.
 
 use crate::filter::{Filter, FilterQuery};
-use crate::ingest;
+use crate::config::KnownSurveys;
+use crate::ingest::{self, Valid};
 use crate::report::Report;
-use crate::store::{EventRow, SurveyCounts};
+use crate::store::{EventRow, InsertError};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::net::{IpAddr, SocketAddr};
 
 /// An error answered as JSON: `{"error": "...", "index": N}` (`index` only for an event of an
 /// array body).
@@ -24,6 +26,8 @@ pub struct ApiError {
     error: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
 }
 
 impl ApiError {
@@ -33,6 +37,20 @@ impl ApiError {
             status,
             error: error.into(),
             index: None,
+            path: None,
+        }
+    }
+
+    /// A 400 for the field at JSON `path`: `{"error": "PATH: MESSAGE", "path": "PATH"}`.
+    pub fn invalid(path: &str, message: &str) -> ApiError {
+        let error = if path.is_empty() {
+            message.to_owned()
+        } else {
+            format!("{path}: {message}")
+        };
+        ApiError {
+            path: Some(path.to_owned()),
+            ..ApiError::new(StatusCode::BAD_REQUEST, error)
         }
     }
 }
@@ -94,10 +112,11 @@ pub struct PostQuery {
 /// carry it (header or query parameter), or gets 401.
 pub async fn post_events(
     State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     query: Result<Query<PostQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(query) = query?;
     if let Some(expected) = &state.write_key {
         let given = headers
@@ -111,44 +130,112 @@ pub async fn post_events(
             ));
         }
     }
+    let client = client.map_or(IpAddr::from([127, 0, 0, 1]), |Extension(ConnectInfo(addr))| addr.ip());
+    if let Some(wait) = state.event_limit.wait(client) {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many events from this client; retry later",
+        )
+        .into_response();
+        error
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+        return Ok(error);
+    }
     let body =
         body.map_err(|rejection| ApiError::new(rejection.status(), rejection.body_text()))?;
-    let events = ingest::parse_body(&body).map_err(|rejection| ApiError {
-        status: StatusCode::BAD_REQUEST,
-        error: rejection.message,
+    let events = ingest::parse_body(&body, Utc::now()).map_err(|rejection| ApiError {
         index: rejection.index,
+        ..ApiError::new(StatusCode::BAD_REQUEST, rejection.message)
     })?;
+    check_known_surveys(&state, &events).await?;
     let received_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    state.store.insert(&events, &received_at).await?;
-    Ok(Json(json!({"accepted": events.len()})))
+    match state.store.insert(&events, &received_at).await {
+        Ok(()) => Ok(Json(json!({"accepted": events.len()})).into_response()),
+        Err(InsertError::Conflict(index)) => Err(ApiError {
+            index: (events.len() > 1).then_some(index),
+            ..ApiError::new(
+                StatusCode::CONFLICT,
+                "id: already stored for another event, survey, kind or visitor",
+            )
+        }),
+        Err(InsertError::Database(error)) => Err(error.into()),
+    }
 }
+
+/// With `--known-surveys-only`, refuses (404) events for surveys the console does not manage.
+async fn check_known_surveys(state: &AppState, events: &[Valid]) -> Result<(), ApiError> {
+    if state.known_surveys == KnownSurveys::Never {
+        return Ok(());
+    }
+    let snapshot = state.hosted.snapshot(&state.store).await?;
+    if state.known_surveys == KnownSurveys::Auto && snapshot.known.is_empty() {
+        return Ok(());
+    }
+    match events
+        .iter()
+        .position(|valid| !snapshot.known.contains(&valid.event.survey_id))
+    {
+        None => Ok(()),
+        Some(index) => Err(ApiError {
+            index: (events.len() > 1).then_some(index),
+            ..ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("survey_id: unknown survey {:?}", events[index].event.survey_id),
+            )
+        }),
+    }
+}
+
+/// Longest page of `GET /v1/events`.
+pub const MAX_EVENTS_PAGE: u32 = 1000;
 
 /// Query of `GET /v1/events`.
 #[derive(Debug, Deserialize)]
 pub struct EventsQuery {
     survey_id: Option<String>,
+    limit: Option<u32>,
+    after: Option<String>,
 }
 
-/// `GET /v1/events?survey_id=X`: the stored events of a survey, oldest first.
+/// A page of events and the cursor of the next one.
+#[derive(Debug, Serialize)]
+pub struct EventsPage {
+    /// The events, oldest first.
+    pub events: Vec<EventRow>,
+    /// Pass as `after` for the next page; `null` on the last page.
+    pub next: Option<String>,
+}
+
+/// `GET /v1/events?survey_id=X&limit=N&after=CURSOR`: a survey's stored events, oldest first,
+/// `limit` (default 100, at most 1000) at a time.
 pub async fn list_events(
     State(state): State<AppState>,
     query: Result<Query<EventsQuery>, QueryRejection>,
-) -> Result<Json<Vec<EventRow>>, ApiError> {
+) -> Result<Json<EventsPage>, ApiError> {
     let Query(query) = query?;
-    let survey_id = query.survey_id.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "survey_id: query parameter required",
-        )
-    })?;
-    Ok(Json(state.store.events(&survey_id).await?))
-}
-
-/// `GET /v1/surveys`: every survey with its counts.
-pub async fn list_surveys(
-    State(state): State<AppState>,
-) -> Result<Json<Vec<SurveyCounts>>, ApiError> {
-    Ok(Json(state.store.surveys().await?))
+    let bad = |message: &str| ApiError::new(StatusCode::BAD_REQUEST, message);
+    let survey_id = query
+        .survey_id
+        .ok_or_else(|| bad("survey_id: query parameter required"))?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=MAX_EVENTS_PAGE).contains(&limit) {
+        return Err(bad("limit: must be 1-1000"));
+    }
+    let after = match query.after.as_deref() {
+        None | Some("") => None,
+        Some(cursor) => Some(
+            cursor
+                .split_once('_')
+                .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id)))
+                .ok_or_else(|| bad("after: not a cursor from an earlier page"))?,
+        ),
+    };
+    let events = state.store.events(&survey_id, after, limit).await?;
+    let next = (events.len() == limit as usize)
+        .then(|| events.last().map(|e| format!("{}_{}", e.at_ms, e.id)))
+        .flatten();
+    Ok(Json(EventsPage { events, next }))
 }
 
 /// `GET /v1/surveys/{id}/report?from=&to=&category=&q=`.

@@ -1,6 +1,7 @@
 //! Command-line options (each also readable from an environment variable).
 
-use clap::{Parser, ValueEnum};
+use crate::auth::Role;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -12,6 +13,54 @@ use std::path::PathBuf;
 /// follows `RUST_LOG` (default `info`); logs go to stderr.
 #[derive(Clone, Debug, Parser)]
 #[command(name = "survey-collector", version, about, long_about)]
+pub struct Cli {
+    /// Without a command: serve.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The server's options (`--database-url` applies to the commands too).
+    #[command(flatten)]
+    pub config: Config,
+}
+
+/// Account commands, run against the server's database (`--database-url`).
+#[derive(Clone, Debug, Subcommand)]
+pub enum Command {
+    /// Console users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens (`Authorization: Bearer TOKEN`).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `survey-collector user ...`.
+#[derive(Clone, Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a user; reads the password from standard input (its first line).
+    Add {
+        /// The user's email, their sign-in name.
+        email: String,
+        /// `admin` (changes surveys and settings) or `viewer` (reads reports).
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+}
+
+/// `survey-collector token ...`.
+#[derive(Clone, Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Creates a token and prints it once (only its SHA-256 is stored).
+    Create {
+        /// What the token is for (shown in the console).
+        name: String,
+        /// `admin` or `viewer`.
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+}
+
+/// The server's options.
+#[derive(Clone, Debug, Args)]
 pub struct Config {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "COLLECTOR_LISTEN", default_value = "127.0.0.1:8787")]
@@ -23,7 +72,9 @@ pub struct Config {
     #[arg(
         long,
         env = "DATABASE_URL",
-        default_value = "sqlite://survey-collector.db?mode=rwc"
+        default_value = "sqlite://survey-collector.db?mode=rwc",
+        global = true,
+        hide_env_values = true
     )]
     pub database_url: String,
 
@@ -47,6 +98,35 @@ pub struct Config {
     #[arg(long, env = "COLLECTOR_WRITE_KEY", hide_env_values = true)]
     pub write_key: Option<String>,
 
+    /// The collector's public URL, like `https://collect.example.com`: the hosted config's
+    /// default `collector`, the console's script tag, and `Secure` session cookies when https.
+    /// Without it, the URL a request arrived at is used.
+    #[arg(long, env = "COLLECTOR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Minutes a console session may stay unused before it ends.
+    #[arg(long, env = "COLLECTOR_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u32,
+
+    /// Whether events for surveys the console does not manage are refused (404): `auto` does
+    /// so once at least one survey is managed in the console.
+    #[arg(long, env = "COLLECTOR_KNOWN_SURVEYS_ONLY", value_enum, default_value_t = KnownSurveys::Auto)]
+    pub known_surveys_only: KnownSurveys,
+
+    /// Requests to `POST /v1/events` one client may make per minute (bursts up to as many);
+    /// more get 429 with `Retry-After`. 0: no limit.
+    #[arg(long, env = "COLLECTOR_EVENTS_PER_MINUTE", default_value_t = 600)]
+    pub events_per_minute: u32,
+
+    /// With `COLLECTOR_ADMIN_PASSWORD`: the first admin, created at start-up when the database
+    /// has no user yet.
+    #[arg(long, env = "COLLECTOR_ADMIN_EMAIL", hide = true)]
+    pub admin_email: Option<String>,
+
+    /// The first admin's password (environment only, so it never shows in `ps`).
+    #[arg(skip = std::env::var("COLLECTOR_ADMIN_PASSWORD").ok())]
+    pub admin_password: Option<String>,
+
     /// Log format: `text` for people, `json` for log collectors (one object per line).
     #[arg(long, env = "COLLECTOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -59,4 +139,15 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+/// Which survey ids `POST /v1/events` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KnownSurveys {
+    /// Only managed surveys once any survey is managed in the console; any before that.
+    Auto,
+    /// Only surveys managed in the console.
+    Always,
+    /// Any survey id.
+    Never,
 }

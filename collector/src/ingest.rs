@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::Value;
+use survey_widget::core::config::check_survey_id;
 use survey_widget::core::event::{Event, EventKind, MAX_COMMENT_CHARS};
 
 /// An event that passed validation, with what the collector derives from it.
@@ -26,9 +27,12 @@ pub struct Rejection {
     pub index: Option<usize>,
 }
 
-/// Parses a body holding one event object or an array of them. All or nothing: the first bad
-/// event rejects the whole body.
-pub fn parse_body(body: &[u8]) -> Result<Vec<Valid>, Rejection> {
+/// How far ahead of the collector's clock an event's `at` may be (clock skew): one day.
+pub const MAX_FUTURE_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Parses a body holding one event object or an array of them, received at `now`. All or
+/// nothing: the first bad event rejects the whole body.
+pub fn parse_body(body: &[u8], now: DateTime<Utc>) -> Result<Vec<Valid>, Rejection> {
     let value: Value = serde_json::from_slice(body).map_err(|e| Rejection {
         message: format!("malformed JSON: {e}"),
         index: None,
@@ -38,13 +42,13 @@ pub fn parse_body(body: &[u8]) -> Result<Vec<Valid>, Rejection> {
             .into_iter()
             .enumerate()
             .map(|(i, item)| {
-                validate(item).map_err(|message| Rejection {
+                validate(item, now).map_err(|message| Rejection {
                     message,
                     index: Some(i),
                 })
             })
             .collect(),
-        item => validate(item)
+        item => validate(item, now)
             .map(|valid| vec![valid])
             .map_err(|message| Rejection {
                 message,
@@ -54,7 +58,7 @@ pub fn parse_body(body: &[u8]) -> Result<Vec<Valid>, Rejection> {
 }
 
 /// Checks one event; the error names the field at fault.
-fn validate(mut value: Value) -> Result<Valid, String> {
+fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
     if let Some(fields) = value.as_object_mut() {
         // The client's category is ignored, whatever it holds: it is recomputed from the score.
         fields.remove("category");
@@ -69,8 +73,10 @@ fn validate(mut value: Value) -> Result<Valid, String> {
         }
     }
     let mut event: Event = serde_path_to_error::deserialize(value).map_err(|e| e.to_string())?;
-    check_text("id", &event.id, 64, true)?;
-    check_text("survey_id", &event.survey_id, 128, true)?;
+    if uuid::Uuid::try_parse(&event.id).is_err() {
+        return Err(format!("id: {:?} is not a UUID", truncated(&event.id)));
+    }
+    check_survey_id(&event.survey_id).map_err(|message| format!("survey_id: {message}"))?;
     check_text("locale", &event.locale, 35, false)?;
     check_text("page_url", &event.page_url, 2048, false)?;
     check_text("widget_version", &event.widget_version, 64, false)?;
@@ -81,6 +87,12 @@ fn validate(mut value: Value) -> Result<Valid, String> {
     let at = DateTime::parse_from_rfc3339(&event.at)
         .map_err(|e| format!("at: {:?} is not an RFC 3339 date-time ({e})", event.at))?
         .with_timezone(&Utc);
+    if at.timestamp_millis() - now.timestamp_millis() > MAX_FUTURE_MS {
+        return Err(format!(
+            "at: {} is more than a day ahead of the collector's clock",
+            event.at
+        ));
+    }
 
     if event.event == EventKind::Response {
         let score = event
@@ -113,6 +125,11 @@ fn validate(mut value: Value) -> Result<Valid, String> {
     })
 }
 
+/// The first 40 characters of a value, for an error message.
+fn truncated(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
 /// Checks a text field's length in characters (and that it is not blank when `required`).
 fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<(), String> {
     if required && value.trim().is_empty() {
@@ -133,8 +150,30 @@ mod tests {
     use serde_json::json;
     use survey_widget::core::metric::Category;
 
+    fn now() -> DateTime<Utc> {
+        "2026-11-24T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn ids_are_uuids_survey_ids_follow_the_rule_and_at_is_not_in_the_future() {
+        let cases = [
+            ("id", json!("a"), "id: \"a\" is not a UUID"),
+            ("survey_id", json!("../../etc"), "survey_id: only letters A-Z, digits, _ and - are allowed"),
+            ("at", json!("9999-01-01T00:00:00Z"), "at: 9999-01-01T00:00:00Z is more than a day ahead of the collector's clock"),
+        ];
+        for (field, value, message) in cases {
+            let mut event = response(9, "promoter");
+            event[field] = value;
+            let rejection = parse_body(&serde_json::to_vec(&event).unwrap(), now()).unwrap_err();
+            assert_eq!(rejection.message, message);
+        }
+        let mut tomorrow = response(9, "promoter");
+        tomorrow["at"] = json!("2026-11-25T11:00:00Z");
+        assert!(parse_body(&serde_json::to_vec(&tomorrow).unwrap(), now()).is_ok(), "clock skew under a day");
+    }
+
     fn response(score: u8, category: &str) -> Value {
-        json!({"id": "a", "event": "response", "survey_id": "s", "kind": "nps", "score": score,
+        json!({"id": "0b6c5ae4-3c55-4d3e-9a63-1f0f3c8a2b11", "event": "response", "survey_id": "s", "kind": "nps", "score": score,
                "category": category, "comment": "  ", "visitor_id": null, "locale": "en",
                "page_url": "https://example.com/", "at": "2026-11-23T23:30:00-02:00",
                "widget_version": "0.1.0", "survey_version": "h", "extra": true})
@@ -144,14 +183,14 @@ mod tests {
     fn category_is_recomputed_and_week_is_utc() {
         let mut response = response(9, "detractor");
         let body = serde_json::to_vec(&response).unwrap();
-        let valid = parse_body(&body).unwrap().remove(0);
+        let valid = parse_body(&body, now()).unwrap().remove(0);
         assert_eq!(valid.event.category, Some(Category::Promoter));
         assert_eq!(valid.event.comment, None);
         // 23:30 at -02:00 is Tuesday 01:30 UTC, still ISO week 48.
         assert_eq!(valid.week, "2026-W48");
         response["category"] = json!({"not": "a category"});
         response["score"] = json!(9.0);
-        let valid = parse_body(&serde_json::to_vec(&response).unwrap())
+        let valid = parse_body(&serde_json::to_vec(&response).unwrap(), now())
             .unwrap()
             .remove(0);
         assert_eq!(valid.event.category, Some(Category::Promoter));
@@ -162,7 +201,7 @@ mod tests {
         let mut bad = response(9, "promoter");
         bad["page_url"] = json!(42);
         let body = serde_json::to_vec(&json!([response(1, "detractor"), bad])).unwrap();
-        let rejection = parse_body(&body).unwrap_err();
+        let rejection = parse_body(&body, now()).unwrap_err();
         assert_eq!(rejection.index, Some(1));
         assert!(
             rejection.message.starts_with("page_url:"),

@@ -5,23 +5,36 @@
 //! widget from a static directory.
 
 pub mod api;
+pub mod auth;
+pub mod cli;
 pub mod config;
+pub mod console;
 pub mod export;
 pub mod filter;
+pub mod hosted;
 pub mod html;
 pub mod ingest;
+pub mod limit;
+pub mod manage;
+pub mod pages;
 pub mod report;
+pub mod routes;
 pub mod store;
+pub mod surveys;
 
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{any, MethodRouter};
 use axum::Router;
 use config::Config;
+use hosted::HostedConfig;
+use routes::Cors;
+use std::collections::BTreeMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,15 +42,16 @@ use store::Store;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Largest accepted request body; bigger ones get 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// The Content-Security-Policy of the static files and the HTML report.
+/// The Content-Security-Policy of every response: pages, reports, the console and static files.
 pub const CSP: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    connect-src 'self'; img-src 'self' data:";
+    connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; \
+    form-action 'self'";
 
 /// What every handler shares.
 #[derive(Clone, Debug)]
@@ -46,10 +60,20 @@ pub struct AppState {
     pub store: Store,
     /// Directory served at `/`.
     pub static_dir: PathBuf,
-    /// Origins allowed to call `/v1` from a browser.
+    /// Origins allowed to post events from a browser.
     pub cors_origin: AllowOrigin,
     /// The key `POST /v1/events` needs, if any.
     pub write_key: Option<Arc<str>>,
+    /// The hosted config, served from memory.
+    pub hosted: Arc<HostedConfig>,
+    /// A session ends after this long unused, in milliseconds.
+    pub session_idle_ms: i64,
+    /// The collector's public URL (`https://collect.example.com`), when configured.
+    pub public_url: Option<Arc<str>>,
+    /// Which survey ids events may name.
+    pub known_surveys: config::KnownSurveys,
+    /// The per-client limit of `POST /v1/events`.
+    pub event_limit: limit::EventLimit,
 }
 
 impl AppState {
@@ -73,52 +97,98 @@ impl AppState {
             static_dir: config.static_dir.clone(),
             cors_origin,
             write_key: config.write_key.as_deref().map(Arc::from),
+            hosted: Arc::default(),
+            session_idle_ms: i64::from(config.session_idle_minutes) * 60_000,
+            public_url: config
+                .public_url
+                .as_deref()
+                .map(|url| Arc::from(url.trim_end_matches('/'))),
+            known_surveys: config.known_surveys_only,
+            event_limit: limit::EventLimit::per_minute(config.events_per_minute),
         })
+    }
+
+    /// Whether the console is reached over https (the public URL says so, or the TLS proxy in
+    /// front does): then cookies are `Secure`.
+    pub fn secure_cookies(&self, headers: &HeaderMap) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+            || headers
+                .get("x-forwarded-proto")
+                .is_some_and(|proto| proto == "https")
+    }
+
+    /// This collector's own base URL: the public URL, else as this request reached it.
+    pub fn own_url(&self, headers: &HeaderMap) -> String {
+        if let Some(url) = &self.public_url {
+            return url.to_string();
+        }
+        let scheme = if self.secure_cookies(headers) { "https" } else { "http" };
+        match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+            Some(host) => format!("{scheme}://{host}"),
+            None => String::new(),
+        }
+    }
+
+    /// Where the widget posts events by default: this collector's `/v1/events`.
+    pub fn own_events_url(&self, headers: &HeaderMap) -> String {
+        format!("{}/v1/events", self.own_url(headers))
     }
 }
 
-/// The whole HTTP service.
+/// The whole HTTP service: the routes of [`routes::endpoints`], each behind its guard, then the
+/// static files.
 pub fn app(state: AppState) -> Router {
-    let cors = CorsLayer::new()
-        .allow_origin(state.cors_origin.clone())
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::CONTENT_TYPE,
-            HeaderName::from_static(api::WRITE_KEY_HEADER),
-        ])
-        .max_age(Duration::from_secs(24 * 60 * 60));
-    let csp = HeaderValue::from_static(CSP);
-    let api = Router::new()
-        .route("/events", post(api::post_events).get(api::list_events))
-        .route("/surveys", get(api::list_surveys))
-        .route("/surveys/{id}/report", get(api::survey_report))
-        .route("/surveys/{id}/responses.csv", get(export::responses_csv))
-        .fallback(api::not_found)
-        .layer(cors);
-    let pages = Router::new()
-        .route("/report", get(html::index))
-        .route("/report/{id}", get(html::survey))
-        .route("/report.css", get(html::stylesheet))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            csp.clone(),
-        ));
+    let mut paths: BTreeMap<&str, (Cors, MethodRouter<AppState>)> = BTreeMap::new();
+    for (endpoint, handler) in routes::guarded(&state) {
+        let entry = paths
+            .entry(endpoint.path)
+            .or_insert_with(|| (endpoint.cors, MethodRouter::new()));
+        entry.1 = std::mem::take(&mut entry.1).merge(handler);
+    }
+    let mut router = Router::new();
+    for (path, (cors, handler)) in paths {
+        let handler = match cors {
+            Cors::None => handler,
+            Cors::Configured => handler.layer(cors_layer(state.cors_origin.clone(), Method::POST)),
+            Cors::Any => handler.layer(cors_layer(AllowOrigin::any(), Method::GET)),
+        };
+        router = router.route(path, handler);
+    }
     let files = ServeDir::new(&state.static_dir)
         .precompressed_br()
         .precompressed_gzip();
-    Router::new()
-        .nest("/v1", api)
-        .merge(pages)
-        .route("/health", get(api::health))
-        .route("/openapi.json", get(api::openapi))
-        .fallback_service(SetResponseHeader::overriding(
-            files,
+    router
+        .route("/v1/{*rest}", any(api::not_found))
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            csp,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+fn cors_layer(origins: AllowOrigin, method: Method) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([method])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static(api::WRITE_KEY_HEADER),
+        ])
+        .expose_headers([header::RETRY_AFTER, header::ETAG])
+        .max_age(Duration::from_secs(24 * 60 * 60))
 }
 
 /// Logs one line per request: method, path (never the query, which may hold the write key),
@@ -138,8 +208,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
         .await
 }
 
@@ -150,6 +223,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url)
         .await
         .map_err(|error| anyhow::anyhow!("cannot open the database (--database-url): {error}"))?;
+    cli::bootstrap_admin(&store, &config).await?;
     let state = AppState::new(store, &config)?;
     let listener = TcpListener::bind(config.listen)
         .await

@@ -3,12 +3,12 @@
 use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use survey_collector::config::{Config, LogFormat};
+use survey_collector::config::{Cli, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::parse();
+    let Cli { command, config } = Cli::parse();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -19,7 +19,11 @@ async fn main() -> ExitCode {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().flatten_event(true).init(),
     }
-    match survey_collector::run(config).await {
+    let outcome = match command {
+        Some(command) => survey_collector::cli::run(command, &config).await,
+        None => survey_collector::run(config).await,
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("survey-collector: error: {error:#}");

@@ -11,7 +11,7 @@ use survey_widget::core::metric::Kind;
 /// A handle on the database (cheap to clone; a connection pool).
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
 }
 
 /// Counts of one survey, for the kind its report uses.
@@ -60,6 +60,10 @@ pub struct EventRow {
     pub widget_version: String,
     /// The hash of the survey's config.
     pub survey_version: String,
+    /// `at` as Unix milliseconds (orders the pages of `GET /v1/events`).
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub at_ms: i64,
 }
 
 /// The columns of [`EventRow`], in its order.
@@ -101,20 +105,44 @@ pub struct CommentRow {
 pub const MAX_REPORT_COMMENTS: usize = 500;
 
 /// A response replaces the stored response with the same id (a `null` comment keeps the stored
-/// one, so a late retry of the score-only post cannot erase the comment); any other repeat is
-/// ignored.
+/// one, so a late retry of the score-only post cannot erase the comment) when it is the same
+/// survey, kind and visitor; any other repeat changes nothing (see [`Store::insert`]).
 const INSERT: &str = "INSERT INTO events (id, event, survey_id, kind, score, category, comment, \
     visitor_id, locale, page_url, at, at_ms, week, widget_version, survey_version, received_at, \
     comment_lower) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
     ON CONFLICT (id) DO UPDATE SET score = excluded.score, category = excluded.category, \
     comment = COALESCE(excluded.comment, events.comment), \
-    comment_lower = COALESCE(excluded.comment_lower, events.comment_lower), visitor_id = excluded.visitor_id, \
+    comment_lower = COALESCE(excluded.comment_lower, events.comment_lower), \
     locale = excluded.locale, page_url = excluded.page_url, at = excluded.at, \
     at_ms = excluded.at_ms, week = excluded.week, widget_version = excluded.widget_version, \
     survey_version = excluded.survey_version, received_at = excluded.received_at \
     WHERE events.event = 'response' AND excluded.event = 'response' \
-    AND events.survey_id = excluded.survey_id";
+    AND events.survey_id = excluded.survey_id AND events.kind = excluded.kind \
+    AND events.visitor_id IS NOT DISTINCT FROM excluded.visitor_id";
+
+/// Why events were not stored.
+#[derive(Debug)]
+pub enum InsertError {
+    /// The event at this index reuses a stored id for another event, survey, kind or visitor.
+    Conflict(usize),
+    /// The database failed.
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for InsertError {
+    fn from(error: sqlx::Error) -> InsertError {
+        InsertError::Database(error)
+    }
+}
+
+#[derive(FromRow, PartialEq)]
+struct Identity {
+    event: String,
+    survey_id: String,
+    kind: String,
+    visitor_id: Option<String>,
+}
 
 impl Store {
     /// Connects to `url` (creating a SQLite file when the URL says `mode=rwc`) and migrates.
@@ -148,16 +176,21 @@ impl Store {
         Ok(Store { pool })
     }
 
-    /// Stores `events` in one transaction, stamped with `received_at`.
-    pub async fn insert(&self, events: &[Valid], received_at: &str) -> Result<(), sqlx::Error> {
+    /// Stores `events` in one transaction, stamped with `received_at`: all or none. A repeated
+    /// id is harmless (idempotent) unless it names another event, survey, kind or visitor than
+    /// the stored one: then nothing is stored ([`InsertError::Conflict`]).
+    pub async fn insert(&self, events: &[Valid], received_at: &str) -> Result<(), InsertError> {
         let mut tx = self.pool.begin().await?;
-        for Valid {
-            event: e,
-            at_ms,
-            week,
-        } in events
+        for (
+            index,
+            Valid {
+                event: e,
+                at_ms,
+                week,
+            },
+        ) in events.iter().enumerate()
         {
-            sqlx::query(INSERT)
+            let written = sqlx::query(INSERT)
                 .bind(&e.id)
                 .bind(e.event.key())
                 .bind(&e.survey_id)
@@ -177,8 +210,26 @@ impl Store {
                 .bind(e.comment.as_deref().map(str::to_lowercase))
                 .execute(&mut *tx)
                 .await?;
+            if written.rows_affected() == 0 {
+                let stored: Identity = sqlx::query_as(
+                    "SELECT event, survey_id, kind, visitor_id FROM events WHERE id = $1",
+                )
+                .bind(&e.id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let sent = Identity {
+                    event: e.event.key().into(),
+                    survey_id: e.survey_id.clone(),
+                    kind: e.kind.key().into(),
+                    visitor_id: e.visitor_id.clone(),
+                };
+                if stored != sent {
+                    return Err(InsertError::Conflict(index));
+                }
+            }
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Counts of every survey, by survey id.
@@ -307,14 +358,24 @@ impl Store {
             .await
     }
 
-    /// Every stored event of a survey, oldest first.
-    pub async fn events(&self, survey_id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+    /// A page of a survey's stored events, oldest first: at most `limit` after the event at
+    /// `after` (`(at_ms, id)` of the previous page's last event).
+    pub async fn events(
+        &self,
+        survey_id: &str,
+        after: Option<(i64, &str)>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
         let sql = format!(
-            "SELECT {} FROM events WHERE survey_id = $1 ORDER BY at_ms, id",
+            "SELECT {}, at_ms FROM events WHERE survey_id = $1 \
+             AND ($2 IS NULL OR at_ms > $2 OR (at_ms = $2 AND id > $3)) \
+             ORDER BY at_ms, id LIMIT {limit}",
             EVENT_COLUMNS.join(", ")
         );
         sqlx::query_as(&sql)
             .bind(survey_id)
+            .bind(after.map(|(at_ms, _)| at_ms))
+            .bind(after.map_or("", |(_, id)| id))
             .fetch_all(&self.pool)
             .await
     }

@@ -36,13 +36,14 @@ async fn text_plain_single_event_and_json_array_are_accepted(db: Db) {
     let three = event("d", "dismissed", "s", "nps", None, None).to_string();
     assert_eq!(post_events(&app, None, three).await.0, StatusCode::OK);
 
-    let (_, rows) = get_json(&app, "/v1/events?survey_id=s").await;
+    let (_, page) = get_json(&app, "/v1/events?survey_id=s").await;
+    let rows = &page["events"];
     assert_eq!(rows.as_array().unwrap().len(), 4);
     let response = rows
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["id"] == "c")
+        .find(|r| r["id"] == uuid("c").as_str())
         .unwrap();
     assert_eq!(response["category"], "promoter");
     assert!(response["received_at"].as_str().unwrap().ends_with('Z'));
@@ -66,7 +67,8 @@ async fn the_comment_update_replaces_the_response_with_the_same_id(db: Db) {
     // A late retry of the score-only post does not erase the comment.
     post_ok(&app, event("r1", "response", "s", "nps", Some(3), None)).await;
 
-    let (_, rows) = get_json(&app, "/v1/events?survey_id=s").await;
+    let (_, page) = get_json(&app, "/v1/events?survey_id=s").await;
+    let rows = &page["events"];
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["comment"], "Too slow <b>really</b>");
     assert_eq!(rows[0]["category"], "detractor");

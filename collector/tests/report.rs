@@ -141,7 +141,7 @@ async fn trend_is_weekly_and_comments_are_newest_first(db: Db) {
     assert_eq!(comments, ["newest", "older"]);
     assert_eq!(
         report["comments"][0],
-        json!({"id": "b", "score": 3, "category": "difficult", "comment": "newest", "at": "2026-11-24T09:00:00+01:00", "locale": "en"})
+        json!({"id": uuid("b"), "score": 3, "category": "difficult", "comment": "newest", "at": "2026-11-24T09:00:00+01:00", "locale": "en"})
     );
 }
 
@@ -192,7 +192,7 @@ async fn the_report_uses_the_kind_of_the_latest_response(db: Db) {
     let (_, surveys) = get_json(&app, "/v1/surveys").await;
     assert_eq!(
         surveys,
-        json!([{"survey_id": "x", "kind": "csat", "responses": 1, "shown": 0, "dismissed": 0}])
+        json!([{"survey_id": "x", "kind": "csat", "responses": 1, "shown": 0, "dismissed": 0, "status": null}])
     );
 }
 
@@ -339,14 +339,14 @@ async fn comments_filter_by_category_and_search_ignoring_case(db: Db) {
         ids
     };
     let (_, report) = get_json(&app, "/v1/surveys/s/report?category=detractor").await;
-    assert_eq!(ids(&report), ["1", "2", "4", "6"]);
+    assert_eq!(ids(&report), labels(&["1", "2", "4", "6"]));
     assert_eq!(
         report["responses"], 6,
         "category and search select comments, not figures"
     );
     assert_eq!(
         ids(&get_json(&app, "/v1/surveys/s/report?q=slow").await.1),
-        ["1", "2", "3"]
+        labels(&["1", "2", "3"])
     );
     assert_eq!(
         ids(
@@ -354,15 +354,15 @@ async fn comments_filter_by_category_and_search_ignoring_case(db: Db) {
                 .await
                 .1
         ),
-        ["1", "2"]
+        labels(&["1", "2"])
     );
     assert_eq!(
         ids(&get_json(&app, "/v1/surveys/s/report?q=%C3%A4rger").await.1),
-        ["4"]
+        labels(&["4"])
     );
     assert_eq!(
         ids(&get_json(&app, "/v1/surveys/s/report?q=100%25").await.1),
-        ["5"],
+        labels(&["5"]),
         "% is literal"
     );
 
@@ -459,18 +459,18 @@ async fn csv_export_quotes_and_defuses_cells(db: Db) {
         rows.iter().map(cells).collect::<Vec<_>>(),
         [
             (
-                "r1".into(),
+                uuid("r1"),
                 "5".into(),
                 "satisfied".into(),
                 "Great, \"really\"\nthanks".into()
             ),
             (
-                "r2".into(),
+                uuid("r2"),
                 "1".into(),
                 "unsatisfied".into(),
                 "'=HYPERLINK(\"http://evil\")".into()
             ),
-            ("r3".into(), "3".into(), "neutral".into(), String::new()),
+            (uuid("r3"), "3".into(), "neutral".into(), String::new()),
         ]
     );
     let (_, _, filtered) = get(
@@ -517,7 +517,14 @@ async fn html_report_escapes_comments_and_needs_no_inline_code() {
         event("r-1", "response", "s", "nps", Some(2), Some(hostile)),
     )
     .await;
-    post_ok(&app, event("weird", "shown", "a/b <i>?", "nps", None, None)).await;
+    // A survey id cannot hold markup or slashes: the id rule refuses it at the door.
+    let (status, _) = post_events(
+        &app,
+        None,
+        event("weird", "shown", "a/b <i>?", "nps", None, None).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let (status, headers, page) = get(&app, "/report/s").await;
     assert_eq!(status, StatusCode::OK);
@@ -536,12 +543,9 @@ async fn html_report_escapes_comments_and_needs_no_inline_code() {
 
     let (_, _, index) = get(&app, "/report").await;
     assert!(index.contains("href=\"/report/s\""));
-    assert!(
-        index.contains("href=\"/report/a%2Fb%20%3Ci%3E%3F\"") && index.contains("a/b &lt;i&gt;?")
-    );
     assert_eq!(
         get(&app, "/report/a%2Fb%20%3Ci%3E%3F").await.0,
-        StatusCode::OK
+        StatusCode::NOT_FOUND
     );
 
     let (status, headers, css) = get(&app, "/report.css").await;
@@ -573,4 +577,11 @@ async fn health_is_ok() {
         get_json(&collector().await, "/health").await,
         (StatusCode::OK, json!({"status": "ok"}))
     );
+}
+
+/// The UUIDs of test labels, sorted.
+fn labels(labels: &[&str]) -> Vec<String> {
+    let mut ids: Vec<String> = labels.iter().map(|label| uuid(label)).collect();
+    ids.sort();
+    ids
 }

@@ -77,32 +77,71 @@ impl Running {
 
 /// A plain HTTP/1.1 request on a new connection; returns the status and the body.
 fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len())
-        .unwrap();
-    read_response(stream)
+    let (status, _, body) = request_with(addr, method, path, "", body);
+    (status, body)
 }
 
-/// Reads a whole `Connection: close` response.
-fn read_response(mut stream: TcpStream) -> (u16, String) {
+/// A request with extra header lines (each ending in `\r\n`); returns status, head and body.
+fn request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}", body.len())
+        .unwrap();
+    read_full_response(stream)
+}
+
+/// Reads a whole `Connection: close` response: status and body.
+fn read_response(stream: TcpStream) -> (u16, String) {
+    let (status, _, body) = read_full_response(stream);
+    (status, body)
+}
+
+/// Reads a whole `Connection: close` response: status, head and body.
+fn read_full_response(mut stream: TcpStream) -> (u16, String, String) {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response
         .get(9..12)
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("{response:?}"));
-    (
-        status,
-        response
-            .split_once("\r\n\r\n")
-            .map(|(_, body)| body.to_owned())
-            .unwrap_or_default(),
-    )
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_owned(), body.to_owned())
 }
 
-fn shown_event(id: &str) -> String {
+/// Runs `survey-collector ARGS` with `stdin`; returns its standard output.
+fn run_with_input(args: &[&str], stdin: &str) -> String {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A fresh SQLite file's URL (and the file, to delete).
+fn temp_database(name: &str) -> (String, std::path::PathBuf) {
+    let db = std::env::temp_dir().join(format!("survey-collector-{name}-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    (format!("sqlite://{}?mode=rwc", db.display()), db)
+}
+
+fn shown_event() -> String {
     serde_json::json!({
-        "id": id, "event": "shown", "survey_id": "s", "kind": "nps", "locale": "en",
+        "id": "5f0c6a3e-8a43-4a7e-9d61-0c1f7f2f9a10", "event": "shown", "survey_id": "s", "kind": "nps", "locale": "en",
         "page_url": "https://example.com/", "at": "2026-11-23T10:00:00Z",
         "widget_version": "0.1.0", "survey_version": "h1"
     })
@@ -195,16 +234,11 @@ fn json_logs_have_one_line_per_request_without_the_query() {
 
 #[test]
 fn sigterm_finishes_the_request_in_flight_and_keeps_its_event() {
-    let db = std::env::temp_dir().join(format!(
-        "survey-collector-shutdown-{}.db",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&db);
-    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let (url, db) = temp_database("shutdown");
     let collector = start(&["--database-url", &url]);
 
     // Half a request is on the wire when the signal arrives; the rest follows after it.
-    let body = shown_event("in-flight");
+    let body = shown_event();
     let (head, tail) = body.split_at(body.len() / 2);
     let mut stream = TcpStream::connect(&collector.addr).unwrap();
     write!(stream, "POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{head}", body.len())
@@ -217,10 +251,78 @@ fn sigterm_finishes_the_request_in_flight_and_keeps_its_event() {
     collector.wait();
 
     let restarted = start(&["--database-url", &url]);
-    let (status, events) = request(&restarted.addr, "GET", "/v1/events?survey_id=s", "");
+    let token = run_with_input(&["token", "create", "ops", "--role", "viewer", "--database-url", &url], "");
+    let bearer = format!("Authorization: Bearer {}\r\n", token.trim());
+    let (status, _, events) = request_with(&restarted.addr, "GET", "/v1/events?survey_id=s", &bearer, "");
     assert_eq!(status, 200);
     let events: Value = serde_json::from_str(&events).unwrap();
-    assert_eq!(events.as_array().map(Vec::len), Some(1), "{events}");
+    assert_eq!(events["events"].as_array().map(Vec::len), Some(1), "{events}");
     restarted.stop();
+    let _ = std::fs::remove_file(&db);
+}
+
+#[test]
+fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
+    let (url, db) = temp_database("accounts");
+    let added = run_with_input(
+        &["user", "add", "Viewer@Example.com", "--role", "viewer", "--database-url", &url],
+        "a long viewer password\n",
+    );
+    assert_eq!(added.trim(), "added viewer@example.com (viewer)");
+    let token = run_with_input(&["token", "create", "ci", "--role", "admin", "--database-url", &url], "");
+    assert!(token.trim().starts_with("sct_") && token.trim().len() == 68, "{token}");
+
+    // The first admin from the environment is created only while there is no user: here, never.
+    let mut collector = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--static-dir", "tests/static", "--database-url", &url])
+        .env("COLLECTOR_ADMIN_EMAIL", "admin@example.com")
+        .env("COLLECTOR_ADMIN_PASSWORD", "an admin password")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(collector.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit('/').next().unwrap().to_owned();
+    let form = "application/x-www-form-urlencoded";
+    let sign_in = |email: &str, password: &str| {
+        let body = format!("email={email}&password={}&next=%2Freport", password.replace(' ', "+"));
+        request_with(&addr, "POST", "/login", &format!("Content-Type: {form}\r\n"), &body)
+    };
+    assert_eq!(sign_in("admin%40example.com", "an admin password").0, 401, "not created: users existed");
+    let (status, head, _) = sign_in("viewer%40example.com", "a long viewer password");
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("\r\nlocation: /report"), "{head}");
+    let cookie = head
+        .lines()
+        .find(|l| l.to_lowercase().starts_with("set-cookie: survey_session="))
+        .unwrap_or_else(|| panic!("no session cookie: {head}"));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
+    let session = cookie["set-cookie: ".len()..].split(';').next().unwrap().to_owned();
+    let (status, _, _) = request_with(&addr, "GET", "/report", &format!("Cookie: {session}\r\n"), "");
+    assert_eq!(status, 200);
+    let _ = collector.kill();
+    let _ = collector.wait();
+    let _ = std::fs::remove_file(&db);
+
+    // On an empty database the environment's admin is created and can sign in.
+    let (url, db) = temp_database("bootstrap");
+    let mut collector = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--static-dir", "tests/static", "--database-url", &url])
+        .env("COLLECTOR_ADMIN_EMAIL", "admin@example.com")
+        .env("COLLECTOR_ADMIN_PASSWORD", "an admin password")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(collector.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit('/').next().unwrap().to_owned();
+    let body = "email=admin%40example.com&password=an+admin+password";
+    let (status, head, _) = request_with(&addr, "POST", "/login", &format!("Content-Type: {form}\r\n"), body);
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("\r\nlocation: /admin"), "{head}");
+    let _ = collector.kill();
+    let _ = collector.wait();
     let _ = std::fs::remove_file(&db);
 }

@@ -311,6 +311,24 @@ pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
     })
 }
 
+/// Longest survey id, in characters.
+pub const MAX_SURVEY_ID_CHARS: usize = 64;
+
+/// The one rule for survey ids (config, console and collector): 1-64 characters of
+/// `A-Z a-z 0-9 _ -`, so an id is safe in a URL path, a file name and a log line.
+pub fn check_survey_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if id.chars().count() > MAX_SURVEY_ID_CHARS {
+        return Err(format!("at most {MAX_SURVEY_ID_CHARS} characters"));
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err("only letters A-Z, digits, _ and - are allowed".into());
+    }
+    Ok(())
+}
+
 fn is_cookie_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
@@ -318,9 +336,7 @@ fn is_cookie_name_char(c: char) -> bool {
 fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
     let survey = Object::new(value, format!("surveys[{index}]"))?;
     let id = survey.string("id", None)?;
-    if id.trim().is_empty() {
-        return Err((survey.path("id"), "must not be empty".into()));
-    }
+    check_survey_id(&id).map_err(|message| (survey.path("id"), message))?;
     let kind_name = survey.string("kind", None)?;
     let kind = Kind::from_key(&kind_name).ok_or_else(|| {
         (

@@ -242,8 +242,9 @@ impl From<Vec<Json>> for Json {
     }
 }
 
-/// Native tests write JSON with `serde_json::json!` (the widget parses with `JSON.parse`).
-#[cfg(test)]
+/// The collector (feature `serde`) and native tests read JSON with serde_json (the widget parses
+/// with `JSON.parse`).
+#[cfg(any(test, feature = "serde"))]
 impl From<serde_json::Value> for Json {
     fn from(value: serde_json::Value) -> Json {
         match value {

@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use sqlx::Connection;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use survey_collector::config::{Config, LogFormat};
+use survey_collector::auth::Role;
+use survey_collector::config::{Config, KnownSurveys, LogFormat};
 use survey_collector::store::Store;
 use survey_collector::{app, AppState};
 use tower::ServiceExt;
@@ -106,13 +107,51 @@ pub fn config(database_url: &str) -> Config {
         cors_origins: vec!["*".into()],
         write_key: None,
         log_format: LogFormat::Text,
+        public_url: None,
+        session_idle_minutes: 60,
+        known_surveys_only: KnownSurveys::Auto,
+        events_per_minute: 0,
+        admin_email: None,
+        admin_password: None,
     }
 }
 
-/// The collector as `config` says.
+/// The collector as `config` says, every request signed in as an admin (an API token added
+/// to requests that carry no `Authorization`): for the tests of ingest and reports. The
+/// access tests use [`bare_collector`].
 pub async fn collector_with(config: Config) -> Router {
+    let (app, store) = bare_collector(config).await;
+    let (token, _) = store.add_token("tests", Role::Admin).await.unwrap();
+    let bearer = axum::http::HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    app.layer(axum::middleware::map_request(
+        move |mut request: Request<Body>| {
+            let bearer = bearer.clone();
+            async move {
+                if !request.headers().contains_key("authorization") {
+                    request.headers_mut().insert("authorization", bearer);
+                }
+                request
+            }
+        },
+    ))
+}
+
+/// The collector as `config` says and its store, with no credentials added.
+pub async fn bare_collector(config: Config) -> (Router, Store) {
     let store = Store::connect(&config.database_url).await.unwrap();
-    app(AppState::new(store, &config).unwrap())
+    (app(AppState::new(store.clone(), &config).unwrap()), store)
+}
+
+/// A UUID standing for a short test label (`"a"`, `"r1"`): the same label, the same id; the
+/// empty label stays empty (for the tests of a missing id).
+pub fn uuid(label: &str) -> String {
+    if label.is_empty() {
+        return String::new();
+    }
+    let hash = label
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("00000000-0000-4000-8000-{:012x}", hash & 0xffff_ffff_ffff)
 }
 
 /// A wire-format event (SPEC 3.5) at 2026-11-23T10:00:00Z.
@@ -146,7 +185,7 @@ pub fn event_at(
     at: &str,
 ) -> Value {
     json!({
-        "id": id, "event": event, "survey_id": survey, "kind": kind, "score": score,
+        "id": uuid(id), "event": event, "survey_id": survey, "kind": kind, "score": score,
         "category": null, "comment": comment, "visitor_id": "v1", "locale": "en",
         "page_url": "https://example.com/app", "at": at, "widget_version": "0.1.0",
         "survey_version": "h1"

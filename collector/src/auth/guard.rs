@@ -3,7 +3,7 @@
 //! `Authorization: Bearer TOKEN`), checks the route's role, checks CSRF on state-changing
 //! requests made with a session cookie, and hands the [`Principal`] to the handler.
 //!
-//! Unknown callers get `401 {"error"}` on JSON routes (`/v1/...`) and a 303 to
+//! Unknown callers get `401 {"error"}` on JSON routes (`/v1/...`, `*.json`) and a 303 to
 //! `/login?next=...` on pages; callers without the role get 403.
 
 use crate::api::ApiError;
@@ -79,7 +79,7 @@ pub async fn guard(State(guard): State<GuardState>, request: Request, next: Next
 
 /// Routes that answer JSON (or CSV) rather than pages.
 pub fn is_json_route(path: &str) -> bool {
-    path.starts_with("/v1/")
+    path.starts_with("/v1/") || path.ends_with(".json")
 }
 
 fn is_safe(method: &Method) -> bool {

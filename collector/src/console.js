@@ -268,17 +268,21 @@ function startEditor(root) {
     document.getElementById("preview").replaceChildren(widget);
   }
 
+  // Checked by the server's validator (the widget's own) as you type; the preview shows the
+  // last valid state, so a half-typed field never breaks it.
   const check = debounce(async () => {
     const result = await api("POST", `/v1/surveys/${encodeURIComponent(id)}/check`, { body: definition, csrf });
-    if (result.ok) clearErrors(form);
-    else if (result.status === 400) showError(form, result.body?.path || "", errorMessage(result));
+    if (result.ok) {
+      clearErrors(form);
+      preview();
+    } else if (result.status === 400) {
+      showError(form, result.body?.path || "", errorMessage(result));
+    }
   }, 300);
-  const redraw = debounce(preview, 300);
 
   function changed() {
     read();
     check();
-    redraw();
   }
 
   function setStatus(survey) {

@@ -162,8 +162,8 @@ pub async fn editor_page(
                 }
                 fieldset {
                     legend { "When it pops up (trigger)" }
-                    (number_input("delay_seconds", "Delay (seconds)", "trigger.delay_seconds"))
-                    (number_input("scroll_percent", "Scrolled at least (%)", "trigger.scroll_percent"))
+                    (number_input("delay_seconds", "Delay (seconds)", "trigger.delay_seconds", "0"))
+                    (number_input("scroll_percent", "Scrolled at least (%)", "trigger.scroll_percent", "0"))
                     (checkbox_at("exit_intent", "On exit intent", "trigger.exit_intent"))
                     (text_input("event", "On event (SurveyWidget.track name)", "trigger.event"))
                     (text_input("pages", "Only on pages (globs, comma-separated)", "trigger.pages"))
@@ -171,10 +171,10 @@ pub async fn editor_page(
                 }
                 fieldset {
                     legend { "How often (throttles and sampling)" }
-                    (number_input("recontact_days", "Ask again after an answer (days)", "recontact_days"))
-                    (number_input("dismiss_days", "Ask again after a dismissal (days)", "dismiss_days"))
-                    (number_input("max_shows", "Stop after this many unanswered shows", "max_shows"))
-                    (number_input("sample_percent", "Share of visitors asked (%)", "sample_percent"))
+                    (number_input("recontact_days", "Ask again after an answer (days)", "recontact_days", "90"))
+                    (number_input("dismiss_days", "Ask again after a dismissal (days)", "dismiss_days", "7"))
+                    (number_input("max_shows", "Stop after this many unanswered shows", "max_shows", "3"))
+                    (number_input("sample_percent", "Share of visitors asked (%)", "sample_percent", "100"))
                 }
                 p #form-error.field-error role="alert" {}
                 div.actions {
@@ -211,7 +211,7 @@ pub async fn site_page(
             (text_input("company", "Company name (in the standard questions)", "company"))
             (text_input("identity_cookie", "Identity cookie name", "identity_cookie"))
             (text_input("locale", "Language (auto: the visitor's)", "locale"))
-            (number_input("quiet_days", "Quiet days after any answer or dismissal", "quiet_days"))
+            (number_input("quiet_days", "Quiet days after any answer or dismissal", "quiet_days", "14"))
             (text_input("collector", "Collector URL (empty: this collector)", "collector"))
             p #form-error.field-error role="alert" {}
             p #saved role="status" {}
@@ -329,11 +329,13 @@ fn text_input(name: &str, label: &str, path: &str) -> Markup {
     }
 }
 
-fn number_input(name: &str, label: &str, path: &str) -> Markup {
+/// A number field; `default` (what an empty field means) is its placeholder.
+fn number_input(name: &str, label: &str, path: &str, default: &str) -> Markup {
     html! {
         div.field {
             label for=(field_id(name)) { (label) }
-            input id=(field_id(name)) type="number" step="any" name=(name) data-path=(path) aria-describedby=(hint_id(name));
+            input id=(field_id(name)) type="number" step="any" name=(name) data-path=(path)
+                placeholder=(default) aria-describedby=(hint_id(name));
             p.field-error id=(hint_id(name)) {}
         }
     }

@@ -8,10 +8,13 @@ use crate::report::{rate, Report};
 use crate::AppState;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
+use axum::Extension;
+use crate::auth::Principal;
+use crate::pages::layout;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::DateTime;
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use survey_widget::core::metric::{Category, Kind};
 
@@ -24,7 +27,10 @@ pub async fn stylesheet() -> impl IntoResponse {
 }
 
 /// `GET /report`: every survey, linking to its report.
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
+pub async fn index(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+) -> Result<Html<String>, ApiError> {
     let surveys = state.store.surveys().await?;
     let body = html! {
         header.top { h1 { "Survey reports" } }
@@ -47,12 +53,13 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, ApiErr
             }
         }
     };
-    Ok(Html(page("Survey reports", body)))
+    Ok(Html(layout("Survey reports", Some(&principal), body)))
 }
 
 /// `GET /report/{id}?from=&to=&category=&q=`: one survey's report, with a filter form.
 pub async fn survey(
     State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<FilterQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -63,30 +70,14 @@ pub async fn survey(
             h1 { "Unknown survey" }
             p.empty { "Nothing was collected for " code { (survey_id) } "." }
         };
-        return Ok((StatusCode::NOT_FOUND, Html(page("Unknown survey", body))).into_response());
+        return Ok((StatusCode::NOT_FOUND, Html(layout("Unknown survey", Some(&principal), body))).into_response());
     };
-    Ok(Html(page(
+    Ok(Html(layout(
         &format!("{} report", report.survey_id),
+        Some(&principal),
         report_body(&report, &filter),
     ))
     .into_response())
-}
-
-/// The whole page around `body`.
-fn page(title: &str, body: Markup) -> String {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · survey-collector" }
-                link rel="stylesheet" href="/report.css";
-            }
-            body { main { (body) } }
-        }
-    }
-    .into_string()
 }
 
 fn report_body(report: &Report, filter: &Filter) -> Markup {

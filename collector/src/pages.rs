@@ -16,6 +16,7 @@ pub fn layout(title: &str, principal: Option<&Principal>, body: Markup) -> Strin
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · survey-collector" }
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href="/report.css";
                 @if principal.is_some() {
                     script type="module" src="/console.js" {}

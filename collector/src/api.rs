@@ -1,7 +1,7 @@
 //! JSON handlers under `/v1`, `/health` and `/openapi.json`.
 
-use crate::filter::{Filter, FilterQuery};
 use crate::config::KnownSurveys;
+use crate::filter::{Filter, FilterQuery};
 use crate::ingest::{self, Valid};
 use crate::report::Report;
 use crate::store::{EventRow, InsertError};
@@ -130,16 +130,20 @@ pub async fn post_events(
             ));
         }
     }
-    let client = client.map_or(IpAddr::from([127, 0, 0, 1]), |Extension(ConnectInfo(addr))| addr.ip());
+    let client = client.map_or(
+        IpAddr::from([127, 0, 0, 1]),
+        |Extension(ConnectInfo(addr))| addr.ip(),
+    );
     if let Some(wait) = state.event_limit.wait(client) {
         let mut error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too many events from this client; retry later",
         )
         .into_response();
-        error
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+        error.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
         return Ok(error);
     }
     let body =
@@ -181,7 +185,10 @@ async fn check_known_surveys(state: &AppState, events: &[Valid]) -> Result<(), A
             index: (events.len() > 1).then_some(index),
             ..ApiError::new(
                 StatusCode::NOT_FOUND,
-                format!("survey_id: unknown survey {:?}", events[index].event.survey_id),
+                format!(
+                    "survey_id: unknown survey {:?}",
+                    events[index].event.survey_id
+                ),
             )
         }),
     }

@@ -5,10 +5,10 @@
 
 use crate::api::ApiError;
 use crate::auth::Principal;
+use crate::filter::Filter;
 use crate::manage::listed_surveys;
 use crate::pages::layout;
 use crate::report::{rate, Report};
-use crate::filter::Filter;
 use crate::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -40,7 +40,8 @@ pub async fn surveys_page(
     let surveys = listed_surveys(&state).await?;
     let mut scores = Vec::new();
     for survey in &surveys {
-        let report = Report::load(&state.store, &survey.counts.survey_id, &Filter::default()).await?;
+        let report =
+            Report::load(&state.store, &survey.counts.survey_id, &Filter::default()).await?;
         scores.push(report.and_then(|r| r.score));
     }
     let own = state.own_url(&headers);
@@ -114,11 +115,17 @@ pub async fn editor_page(
 ) -> Result<Response, ApiError> {
     let Path(id) = path?;
     let Some(survey) = state.store.managed_survey(&id).await? else {
-        return Ok(crate::pages::error_page(StatusCode::NOT_FOUND, "No such survey."));
+        return Ok(crate::pages::error_page(
+            StatusCode::NOT_FOUND,
+            "No such survey.",
+        ));
     };
     let site = state.store.site_settings().await?;
     let company = site.get("company").and_then(Value::as_str).unwrap_or("");
-    let kind = survey.definition["kind"].as_str().and_then(Kind::from_key).unwrap_or(Kind::Nps);
+    let kind = survey.definition["kind"]
+        .as_str()
+        .and_then(Kind::from_key)
+        .unwrap_or(Kind::Nps);
     let data = json!({
         "survey": survey,
         "site": Value::Object(site.clone()),

@@ -109,7 +109,10 @@ impl Snapshot {
         }
         config.insert("surveys".into(), Value::from(self.surveys.clone()));
         let body = Value::Object(config).to_string();
-        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.as_bytes()))[..32]);
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(body.as_bytes()))[..32]
+        );
         let done = Arc::new(Rendered { etag, body });
         // A handful of host names reach one collector; never let the map grow without bound.
         if rendered.len() >= 16 {
@@ -133,10 +136,20 @@ pub fn check_site(settings: &Value) -> Result<Map<String, Value>, (String, Strin
             ));
         }
     }
+    for key in ["identity_cookie", "company", "locale", "collector"] {
+        if fields.get(key).is_some_and(|value| !value.is_string()) {
+            return Err((key.into(), "must be a string".into()));
+        }
+    }
     match fields.get("quiet_days") {
         None => {}
         Some(days) if days.as_f64().is_some_and(|d| (0.0..=36_500.0).contains(&d)) => {}
-        Some(_) => return Err(("quiet_days".into(), "must be a number of days, 0-36500".into())),
+        Some(_) => {
+            return Err((
+                "quiet_days".into(),
+                "must be a number of days, 0-36500".into(),
+            ))
+        }
     }
     if fields.get("appearance").is_some_and(|a| !a.is_object()) {
         return Err(("appearance".into(), "must be an object".into()));
@@ -170,7 +183,10 @@ impl Store {
     }
 
     /// Replaces the site settings (checked by [`check_site`] first).
-    pub async fn save_site_settings(&self, settings: &Map<String, Value>) -> Result<(), sqlx::Error> {
+    pub async fn save_site_settings(
+        &self,
+        settings: &Map<String, Value>,
+    ) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE site SET settings = $1 WHERE id = 1")
             .bind(Value::Object(settings.clone()).to_string())
@@ -187,10 +203,22 @@ mod tests {
 
     #[test]
     fn site_settings_name_the_bad_key() {
-        assert_eq!(check_site(&json!({"compnay": "Acme"})).unwrap_err().0, "compnay");
-        assert_eq!(check_site(&json!({"quiet_days": -1})).unwrap_err().0, "quiet_days");
         assert_eq!(
-            check_site(&json!({"identity_cookie": "a b"})).unwrap_err().0,
+            check_site(&json!({"compnay": "Acme"})).unwrap_err().0,
+            "compnay"
+        );
+        assert_eq!(
+            check_site(&json!({"quiet_days": -1})).unwrap_err().0,
+            "quiet_days"
+        );
+        assert_eq!(
+            check_site(&json!({"locale": null})).unwrap_err(),
+            ("locale".into(), "must be a string".into())
+        );
+        assert_eq!(
+            check_site(&json!({"identity_cookie": "a b"}))
+                .unwrap_err()
+                .0,
             "identity_cookie"
         );
         let ok = json!({"company": "Acme", "quiet_days": 14, "identity_cookie": "uid"});

@@ -3,16 +3,16 @@
 //! styled by `/report.css`. Maud escapes every interpolated string (comments are hostile input).
 
 use crate::api::{survey_and_filter, ApiError};
+use crate::auth::Principal;
 use crate::filter::{Filter, FilterQuery};
+use crate::pages::layout;
 use crate::report::{rate, Report};
 use crate::AppState;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::Extension;
-use crate::auth::Principal;
-use crate::pages::layout;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use axum::Extension;
 use chrono::DateTime;
 use maud::{html, Markup};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -70,7 +70,11 @@ pub async fn survey(
             h1 { "Unknown survey" }
             p.empty { "Nothing was collected for " code { (survey_id) } "." }
         };
-        return Ok((StatusCode::NOT_FOUND, Html(layout("Unknown survey", Some(&principal), body))).into_response());
+        return Ok((
+            StatusCode::NOT_FOUND,
+            Html(layout("Unknown survey", Some(&principal), body)),
+        )
+            .into_response());
     };
     Ok(Html(layout(
         &format!("{} report", report.survey_id),

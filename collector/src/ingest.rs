@@ -158,8 +158,16 @@ mod tests {
     fn ids_are_uuids_survey_ids_follow_the_rule_and_at_is_not_in_the_future() {
         let cases = [
             ("id", json!("a"), "id: \"a\" is not a UUID"),
-            ("survey_id", json!("../../etc"), "survey_id: only letters A-Z, digits, _ and - are allowed"),
-            ("at", json!("9999-01-01T00:00:00Z"), "at: 9999-01-01T00:00:00Z is more than a day ahead of the collector's clock"),
+            (
+                "survey_id",
+                json!("../../etc"),
+                "survey_id: only letters A-Z, digits, _ and - are allowed",
+            ),
+            (
+                "at",
+                json!("9999-01-01T00:00:00Z"),
+                "at: 9999-01-01T00:00:00Z is more than a day ahead of the collector's clock",
+            ),
         ];
         for (field, value, message) in cases {
             let mut event = response(9, "promoter");
@@ -169,7 +177,10 @@ mod tests {
         }
         let mut tomorrow = response(9, "promoter");
         tomorrow["at"] = json!("2026-11-25T11:00:00Z");
-        assert!(parse_body(&serde_json::to_vec(&tomorrow).unwrap(), now()).is_ok(), "clock skew under a day");
+        assert!(
+            parse_body(&serde_json::to_vec(&tomorrow).unwrap(), now()).is_ok(),
+            "clock skew under a day"
+        );
     }
 
     fn response(score: u8, category: &str) -> Value {

@@ -124,7 +124,11 @@ impl AppState {
         if let Some(url) = &self.public_url {
             return url.to_string();
         }
-        let scheme = if self.secure_cookies(headers) { "https" } else { "http" };
+        let scheme = if self.secure_cookies(headers) {
+            "https"
+        } else {
+            "http"
+        };
         match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
             Some(host) => format!("{scheme}://{host}"),
             None => String::new(),
@@ -213,7 +217,7 @@ pub async fn serve(
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-        .await
+    .await
 }
 
 /// Opens the database, binds, prints `survey-collector listening on http://ADDR` and serves

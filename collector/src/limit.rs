@@ -40,8 +40,13 @@ mod tests {
         let limit = EventLimit::per_minute(3);
         let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
         assert!((0..3).all(|_| limit.wait(a).is_none()));
-        let wait = limit.wait(a).expect("the 4th request within a minute waits");
-        assert!(wait > Duration::from_secs(1) && wait <= Duration::from_secs(20), "{wait:?}");
+        let wait = limit
+            .wait(a)
+            .expect("the 4th request within a minute waits");
+        assert!(
+            wait > Duration::from_secs(1) && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
         assert!(limit.wait(b).is_none());
         assert!((0..100).all(|_| EventLimit::per_minute(0).wait(a).is_none()));
     }

@@ -83,7 +83,9 @@ pub async fn get_survey(
 ) -> Result<Response, ApiError> {
     let id = path_id(path)?;
     let survey = state.store.managed_survey(&id).await?;
-    survey.map(with_etag).ok_or_else(|| SurveyError::NotFound.into())
+    survey
+        .map(with_etag)
+        .ok_or_else(|| SurveyError::NotFound.into())
 }
 
 /// `PUT /v1/surveys/{id}`: create or replace a survey (a draft until published). Honours
@@ -188,7 +190,9 @@ pub async fn listed_surveys(state: &AppState) -> Result<Vec<ListedSurvey>, ApiEr
 }
 
 /// `GET /v1/surveys`.
-pub async fn list_surveys(State(state): State<AppState>) -> Result<Json<Vec<ListedSurvey>>, ApiError> {
+pub async fn list_surveys(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<ListedSurvey>>, ApiError> {
     Ok(Json(listed_surveys(&state).await?))
 }
 
@@ -203,7 +207,8 @@ pub async fn put_site(
     body: Bytes,
 ) -> Result<Json<Map<String, Value>>, ApiError> {
     let settings: Value = json_body(&body)?;
-    let settings = check_site(&settings).map_err(|(path, message)| ApiError::invalid(&path, &message))?;
+    let settings =
+        check_site(&settings).map_err(|(path, message)| ApiError::invalid(&path, &message))?;
     state.store.save_site_settings(&settings).await?;
     state.hosted.invalidate();
     Ok(Json(settings))
@@ -218,7 +223,10 @@ pub async fn hosted_config(
     let snapshot = state.hosted.snapshot(&state.store).await?;
     let rendered = snapshot.render(&state.own_events_url(&headers));
     let etag = HeaderValue::from_str(&rendered.etag).unwrap_or(HeaderValue::from_static("\"\""));
-    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    let cache = (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
@@ -230,8 +238,15 @@ pub async fn hosted_config(
     if unchanged {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response());
     }
-    let content_type = (header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Ok(([(header::ETAG, etag), cache, content_type], rendered.body.clone()).into_response())
+    let content_type = (
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok((
+        [(header::ETAG, etag), cache, content_type],
+        rendered.body.clone(),
+    )
+        .into_response())
 }
 
 /// Body of `POST /v1/users`.
@@ -253,7 +268,10 @@ pub async fn add_user(
     body: Bytes,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
     let user: NewUser = json_body(&body)?;
-    let added = state.store.add_user(&user.email, user.role, &user.password).await?;
+    let added = state
+        .store
+        .add_user(&user.email, user.role, &user.password)
+        .await?;
     Ok((StatusCode::CREATED, Json(added)))
 }
 
@@ -302,6 +320,9 @@ fn deleted_or_404(deleted: bool, what: &str) -> Result<Json<Value>, ApiError> {
     if deleted {
         Ok(Json(json!({"deleted": 1})))
     } else {
-        Err(ApiError::new(StatusCode::NOT_FOUND, format!("no such {what}")))
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no such {what}"),
+        ))
     }
 }

@@ -124,7 +124,12 @@ pub fn check(id: &str, definition: &mut Value) -> Result<String, SurveyError> {
             fields.insert("id".into(), Value::from(id));
         }
         Some(Value::String(given)) if given == id => {}
-        Some(_) => return Err(invalid("id", format!("must be \"{id}\", the id in the URL"))),
+        Some(_) => {
+            return Err(invalid(
+                "id",
+                format!("must be \"{id}\", the id in the URL"),
+            ))
+        }
     }
     let config = json!({"collector": "/v1/events", "surveys": [definition.clone()]});
     let parsed = config::parse(&Json::from(config)).map_err(|e| invalid(&e.path, e.message))?;
@@ -178,7 +183,10 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(|row| managed(row, Vec::new())).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| managed(row, Vec::new()))
+            .collect())
     }
 
     /// Creates or replaces a survey's definition (checked first). With `if_match`, only when
@@ -234,14 +242,15 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.managed_survey(id)
-            .await?
-            .ok_or(SurveyError::NotFound)
+        self.managed_survey(id).await?.ok_or(SurveyError::NotFound)
     }
 
     /// Publishes the saved definition: records its version and serves it in the hosted config.
     pub async fn publish_survey(&self, id: &str) -> Result<ManagedSurvey, SurveyError> {
-        let survey = self.managed_survey(id).await?.ok_or(SurveyError::NotFound)?;
+        let survey = self
+            .managed_survey(id)
+            .await?
+            .ok_or(SurveyError::NotFound)?;
         let mut definition = survey.definition;
         let version = check(id, &mut definition)?;
         let mut tx = self.pool.begin().await?;
@@ -273,15 +282,18 @@ impl Store {
         id: &str,
         archive: bool,
     ) -> Result<ManagedSurvey, SurveyError> {
-        let status = if archive { Status::Archived } else { Status::Draft };
+        let status = if archive {
+            Status::Archived
+        } else {
+            Status::Draft
+        };
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE surveys SET status = $1, published_version = NULL WHERE id = $2",
-        )
-        .bind(status.key())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let changed =
+            sqlx::query("UPDATE surveys SET status = $1, published_version = NULL WHERE id = $2")
+                .bind(status.key())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         if changed.rows_affected() == 0 {
             return Err(SurveyError::NotFound);
         }
@@ -316,9 +328,7 @@ impl Store {
 }
 
 /// Bumps the counter that tells every replica its cached hosted config is stale.
-pub async fn bump_config_rev(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-) -> Result<(), sqlx::Error> {
+pub async fn bump_config_rev(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE site SET config_rev = config_rev + 1 WHERE id = 1")
         .execute(&mut **tx)
         .await?;
@@ -353,7 +363,10 @@ mod tests {
 
     #[test]
     fn the_widgets_validator_names_the_field_inside_the_survey() {
-        let (path, message) = error("s", json!({"kind": "nps", "trigger": {"delay_seconds": "5"}}));
+        let (path, message) = error(
+            "s",
+            json!({"kind": "nps", "trigger": {"delay_seconds": "5"}}),
+        );
         assert_eq!(path, "trigger.delay_seconds");
         assert_eq!(message, "must be a number, not a string");
         assert_eq!(error("s", json!({"kind": "nope"})).0, "kind");

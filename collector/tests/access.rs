@@ -43,8 +43,15 @@ async fn bare(db: &Db) -> (Router, Store) {
 
 async fn every_private_route_needs_credentials(db: Db) {
     let (app, _) = bare(&db).await;
-    let private: Vec<_> = endpoints().into_iter().filter(|e| e.access != Access::Public).collect();
-    assert!(private.len() >= 25, "the sweep sees the whole table: {}", private.len());
+    let private: Vec<_> = endpoints()
+        .into_iter()
+        .filter(|e| e.access != Access::Public)
+        .collect();
+    assert!(
+        private.len() >= 25,
+        "the sweep sees the whole table: {}",
+        private.len()
+    );
     for endpoint in private {
         let uri = concrete(endpoint.path);
         let (status, headers, body) = send(&app, request(&endpoint.method, &uri, &[], "{}")).await;
@@ -56,12 +63,23 @@ async fn every_private_route_needs_credentials(db: Db) {
         } else {
             assert_eq!(status, StatusCode::SEE_OTHER, "{what}");
             let location = headers[header::LOCATION].to_str().unwrap();
-            assert!(location.starts_with("/login?next=%2F"), "{what}: {location}");
+            assert!(
+                location.starts_with("/login?next=%2F"),
+                "{what}: {location}"
+            );
         }
     }
     // The public ones answer without credentials.
-    for (uri, expected) in [("/health", StatusCode::OK), ("/login", StatusCode::OK), ("/v1/config.json", StatusCode::OK)] {
-        assert_eq!(send(&app, request(&Method::GET, uri, &[], "")).await.0, expected, "{uri}");
+    for (uri, expected) in [
+        ("/health", StatusCode::OK),
+        ("/login", StatusCode::OK),
+        ("/v1/config.json", StatusCode::OK),
+    ] {
+        assert_eq!(
+            send(&app, request(&Method::GET, uri, &[], "")).await.0,
+            expected,
+            "{uri}"
+        );
     }
 }
 
@@ -69,29 +87,59 @@ async fn a_viewer_reads_but_changes_nothing(db: Db) {
     let (app, store) = bare(&db).await;
     let (token, _) = store.add_token("reader", Role::Viewer).await.unwrap();
     let bearer = format!("Bearer {token}");
-    let auth = [("authorization", bearer.as_str()), ("content-type", "application/json")];
+    let auth = [
+        ("authorization", bearer.as_str()),
+        ("content-type", "application/json"),
+    ];
     // Only these state-changing routes are open to more than admins: the widget's events,
     // signing in and signing out. Every other one must be admin-only, so a route added later
     // with a weaker access fails here.
-    let open = [(Method::POST, "/v1/events"), (Method::POST, "/login"), (Method::POST, "/logout")];
+    let open = [
+        (Method::POST, "/v1/events"),
+        (Method::POST, "/login"),
+        (Method::POST, "/logout"),
+    ];
     for endpoint in endpoints() {
         let what = format!("{} {}", endpoint.method, endpoint.path);
         let changes = endpoint.method != Method::GET;
         if changes && !open.contains(&(endpoint.method.clone(), endpoint.path)) {
-            assert_eq!(endpoint.access, Access::Admin, "{what} changes state: admin only");
+            assert_eq!(
+                endpoint.access,
+                Access::Admin,
+                "{what} changes state: admin only"
+            );
         }
         if endpoint.access == Access::Admin {
-            let (status, _, body) =
-                send(&app, request(&endpoint.method, &concrete(endpoint.path), &auth, "{}")).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {}", String::from_utf8_lossy(&body));
+            let (status, _, body) = send(
+                &app,
+                request(&endpoint.method, &concrete(endpoint.path), &auth, "{}"),
+            )
+            .await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{what}: {}",
+                String::from_utf8_lossy(&body)
+            );
         }
     }
-    for uri in ["/v1/surveys", "/v1/site", "/report", "/admin", "/openapi.json"] {
+    for uri in [
+        "/v1/surveys",
+        "/v1/site",
+        "/report",
+        "/admin",
+        "/openapi.json",
+    ] {
         let (status, _, _) = send(&app, request(&Method::GET, uri, &auth, "")).await;
         assert_eq!(status, StatusCode::OK, "a viewer reads {uri}");
     }
     let wrong = [("authorization", "Bearer sct_not-a-token")];
-    assert_eq!(send(&app, request(&Method::GET, "/v1/surveys", &wrong, "")).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        send(&app, request(&Method::GET, "/v1/surveys", &wrong, ""))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
@@ -103,14 +151,25 @@ async fn sign_in(app: &Router, body: &str) -> (StatusCode, axum::http::HeaderMap
 
 async fn with_admin(db: &Db) -> (Router, Store) {
     let (app, store) = bare(db).await;
-    store.add_user("admin@example.com", Role::Admin, "correct horse battery").await.unwrap();
+    store
+        .add_user("admin@example.com", Role::Admin, "correct horse battery")
+        .await
+        .unwrap();
     (app, store)
 }
 
 async fn sign_in_says_the_same_for_a_wrong_email_and_a_wrong_password(db: Db) {
     let (app, _) = with_admin(&db).await;
-    let wrong_email = sign_in(&app, "email=nobody%40example.com&password=correct+horse+battery").await;
-    let wrong_password = sign_in(&app, "email=admin%40example.com&password=correct+horse+batterY").await;
+    let wrong_email = sign_in(
+        &app,
+        "email=nobody%40example.com&password=correct+horse+battery",
+    )
+    .await;
+    let wrong_password = sign_in(
+        &app,
+        "email=admin%40example.com&password=correct+horse+batterY",
+    )
+    .await;
     assert_eq!(wrong_email.0, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong_password.0, wrong_email.0);
     let without_email = |page: &str, email: &str| page.replace(email, "EMAIL");
@@ -131,10 +190,18 @@ async fn the_sixth_failed_sign_in_is_429_with_retry_after(db: Db) {
     }
     let (status, headers, _) = sign_in(&app, "email=admin%40example.com&password=guess").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let wait: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=900).contains(&wait), "{wait}");
     // Even the right password waits now: guessing gains nothing.
-    let (status, _, _) = sign_in(&app, "email=admin%40example.com&password=correct+horse+battery").await;
+    let (status, _, _) = sign_in(
+        &app,
+        "email=admin%40example.com&password=correct+horse+battery",
+    )
+    .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -142,7 +209,10 @@ async fn sign_in_goes_only_to_paths_on_this_site_and_sets_a_safe_cookie(db: Db) 
     let (app, _) = with_admin(&db).await;
     let ok = "email=Admin%40Example.com&password=correct+horse+battery";
     for (next, expected) in [
-        ("%2Freport%2Fs%3Ffrom%3D2026-01-01", "/report/s?from=2026-01-01"),
+        (
+            "%2Freport%2Fs%3Ffrom%3D2026-01-01",
+            "/report/s?from=2026-01-01",
+        ),
         ("https%3A%2F%2Felsewhere.example%2F", "/admin"),
         ("%2F%2Felsewhere.example", "/admin"),
         ("%2F%5Celsewhere.example", "/admin"),
@@ -155,13 +225,19 @@ async fn sign_in_goes_only_to_paths_on_this_site_and_sets_a_safe_cookie(db: Db) 
         for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
             assert!(cookie.contains(flag), "{flag} in {cookie}");
         }
-        assert!(!cookie.contains("Secure"), "plain http on loopback: {cookie}");
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http on loopback: {cookie}"
+        );
     }
     // Behind a TLS proxy the cookie is Secure; every sign-in gets a new session id.
     let https = [FORM, ("x-forwarded-proto", "https")];
     let (_, first, _) = send(&app, request(&Method::POST, "/login", &https, ok)).await;
     let (_, second, _) = send(&app, request(&Method::POST, "/login", &https, ok)).await;
-    let (first, second) = (first[header::SET_COOKIE].to_str().unwrap(), second[header::SET_COOKIE].to_str().unwrap());
+    let (first, second) = (
+        first[header::SET_COOKIE].to_str().unwrap(),
+        second[header::SET_COOKIE].to_str().unwrap(),
+    );
     assert!(first.contains("Secure"), "{first}");
     assert_ne!(first.split(';').next(), second.split(';').next());
 }
@@ -169,9 +245,23 @@ async fn sign_in_goes_only_to_paths_on_this_site_and_sets_a_safe_cookie(db: Db) 
 /// Signs in as the admin; returns the session cookie (`survey_session=...`) and the CSRF token
 /// the console page carries.
 async fn admin_session(app: &Router) -> (String, String) {
-    let (_, headers, _) = sign_in(app, "email=admin%40example.com&password=correct+horse+battery").await;
-    let cookie = headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let (_, _, page) = send(app, request(&Method::GET, "/admin", &[("cookie", &cookie)], "")).await;
+    let (_, headers, _) = sign_in(
+        app,
+        "email=admin%40example.com&password=correct+horse+battery",
+    )
+    .await;
+    let cookie = headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, _, page) = send(
+        app,
+        request(&Method::GET, "/admin", &[("cookie", &cookie)], ""),
+    )
+    .await;
     let page = String::from_utf8(page.to_vec()).unwrap();
     let csrf = page
         .split("name=\"csrf\" value=\"")
@@ -188,22 +278,43 @@ async fn cross_site_and_token_less_requests_with_the_session_cookie_change_nothi
     let body = json!({"company": "Evil"}).to_string();
     let cases: [(&str, Vec<(&str, &str)>); 3] = [
         ("no token", vec![("cookie", &cookie)]),
-        ("wrong token", vec![("cookie", &cookie), ("x-csrf-token", "0000")]),
-        ("another site's page, with the token", vec![
-            ("cookie", &cookie), ("x-csrf-token", &csrf), ("origin", "https://evil.example"), ("host", "collector.example"),
-        ]),
+        (
+            "wrong token",
+            vec![("cookie", &cookie), ("x-csrf-token", "0000")],
+        ),
+        (
+            "another site's page, with the token",
+            vec![
+                ("cookie", &cookie),
+                ("x-csrf-token", &csrf),
+                ("origin", "https://evil.example"),
+                ("host", "collector.example"),
+            ],
+        ),
     ];
     for (what, headers) in cases {
         let (status, _, _) = send(&app, request(&Method::PUT, "/v1/site", &headers, &body)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
     }
     // A cross-site HTML form (it cannot set headers) posting to sign-out or a survey.
-    let form = [("cookie", cookie.as_str()), FORM, ("sec-fetch-site", "cross-site")];
+    let form = [
+        ("cookie", cookie.as_str()),
+        FORM,
+        ("sec-fetch-site", "cross-site"),
+    ];
     let (status, _, _) = send(&app, request(&Method::POST, "/logout", &form, "csrf=guess")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(store.site_settings().await.unwrap().is_empty(), "nothing changed");
+    assert!(
+        store.site_settings().await.unwrap().is_empty(),
+        "nothing changed"
+    );
     // The console's own request (same origin, with the token) works, and the session lives on.
-    let own = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str()), ("origin", "http://collector.example"), ("host", "collector.example")];
+    let own = [
+        ("cookie", cookie.as_str()),
+        ("x-csrf-token", csrf.as_str()),
+        ("origin", "http://collector.example"),
+        ("host", "collector.example"),
+    ];
     let (status, _, _) = send(&app, request(&Method::PUT, "/v1/site", &own, &body)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(store.site_settings().await.unwrap()["company"], "Evil");
@@ -213,9 +324,21 @@ async fn signing_out_ends_the_session(db: Db) {
     let (app, _) = with_admin(&db).await;
     let (cookie, csrf) = admin_session(&app).await;
     let form = [("cookie", cookie.as_str()), FORM];
-    let (status, headers, _) = send(&app, request(&Method::POST, "/logout", &form, &format!("csrf={csrf}"))).await;
+    let (status, headers, _) = send(
+        &app,
+        request(&Method::POST, "/logout", &form, &format!("csrf={csrf}")),
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/login");
-    let (status, _, _) = send(&app, request(&Method::GET, "/v1/surveys", &[("cookie", &cookie)], "")).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old cookie no longer works");
+    let (status, _, _) = send(
+        &app,
+        request(&Method::GET, "/v1/surveys", &[("cookie", &cookie)], ""),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old cookie no longer works"
+    );
 }

@@ -122,7 +122,12 @@ fn run_with_input(args: &[&str], stdin: &str) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(
         output.status.success(),
@@ -134,7 +139,8 @@ fn run_with_input(args: &[&str], stdin: &str) -> String {
 
 /// A fresh SQLite file's URL (and the file, to delete).
 fn temp_database(name: &str) -> (String, std::path::PathBuf) {
-    let db = std::env::temp_dir().join(format!("survey-collector-{name}-{}.db", std::process::id()));
+    let db =
+        std::env::temp_dir().join(format!("survey-collector-{name}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&db);
     (format!("sqlite://{}?mode=rwc", db.display()), db)
 }
@@ -251,12 +257,33 @@ fn sigterm_finishes_the_request_in_flight_and_keeps_its_event() {
     collector.wait();
 
     let restarted = start(&["--database-url", &url]);
-    let token = run_with_input(&["token", "create", "ops", "--role", "viewer", "--database-url", &url], "");
+    let token = run_with_input(
+        &[
+            "token",
+            "create",
+            "ops",
+            "--role",
+            "viewer",
+            "--database-url",
+            &url,
+        ],
+        "",
+    );
     let bearer = format!("Authorization: Bearer {}\r\n", token.trim());
-    let (status, _, events) = request_with(&restarted.addr, "GET", "/v1/events?survey_id=s", &bearer, "");
+    let (status, _, events) = request_with(
+        &restarted.addr,
+        "GET",
+        "/v1/events?survey_id=s",
+        &bearer,
+        "",
+    );
     assert_eq!(status, 200);
     let events: Value = serde_json::from_str(&events).unwrap();
-    assert_eq!(events["events"].as_array().map(Vec::len), Some(1), "{events}");
+    assert_eq!(
+        events["events"].as_array().map(Vec::len),
+        Some(1),
+        "{events}"
+    );
     restarted.stop();
     let _ = std::fs::remove_file(&db);
 }
@@ -265,16 +292,45 @@ fn sigterm_finishes_the_request_in_flight_and_keeps_its_event() {
 fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
     let (url, db) = temp_database("accounts");
     let added = run_with_input(
-        &["user", "add", "Viewer@Example.com", "--role", "viewer", "--database-url", &url],
+        &[
+            "user",
+            "add",
+            "Viewer@Example.com",
+            "--role",
+            "viewer",
+            "--database-url",
+            &url,
+        ],
         "a long viewer password\n",
     );
     assert_eq!(added.trim(), "added viewer@example.com (viewer)");
-    let token = run_with_input(&["token", "create", "ci", "--role", "admin", "--database-url", &url], "");
-    assert!(token.trim().starts_with("sct_") && token.trim().len() == 68, "{token}");
+    let token = run_with_input(
+        &[
+            "token",
+            "create",
+            "ci",
+            "--role",
+            "admin",
+            "--database-url",
+            &url,
+        ],
+        "",
+    );
+    assert!(
+        token.trim().starts_with("sct_") && token.trim().len() == 68,
+        "{token}"
+    );
 
     // The first admin from the environment is created only while there is no user: here, never.
     let mut collector = Command::new(BINARY)
-        .args(["--listen", "127.0.0.1:0", "--static-dir", "tests/static", "--database-url", &url])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--static-dir",
+            "tests/static",
+            "--database-url",
+            &url,
+        ])
         .env("COLLECTOR_ADMIN_EMAIL", "admin@example.com")
         .env("COLLECTOR_ADMIN_PASSWORD", "an admin password")
         .stdout(Stdio::piped())
@@ -282,14 +338,29 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(collector.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(collector.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let addr = line.trim().rsplit('/').next().unwrap().to_owned();
     let form = "application/x-www-form-urlencoded";
     let sign_in = |email: &str, password: &str| {
-        let body = format!("email={email}&password={}&next=%2Freport", password.replace(' ', "+"));
-        request_with(&addr, "POST", "/login", &format!("Content-Type: {form}\r\n"), &body)
+        let body = format!(
+            "email={email}&password={}&next=%2Freport",
+            password.replace(' ', "+")
+        );
+        request_with(
+            &addr,
+            "POST",
+            "/login",
+            &format!("Content-Type: {form}\r\n"),
+            &body,
+        )
     };
-    assert_eq!(sign_in("admin%40example.com", "an admin password").0, 401, "not created: users existed");
+    assert_eq!(
+        sign_in("admin%40example.com", "an admin password").0,
+        401,
+        "not created: users existed"
+    );
     let (status, head, _) = sign_in("viewer%40example.com", "a long viewer password");
     assert_eq!(status, 303, "{head}");
     assert!(head.contains("\r\nlocation: /report"), "{head}");
@@ -297,9 +368,24 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
         .lines()
         .find(|l| l.to_lowercase().starts_with("set-cookie: survey_session="))
         .unwrap_or_else(|| panic!("no session cookie: {head}"));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
-    let session = cookie["set-cookie: ".len()..].split(';').next().unwrap().to_owned();
-    let (status, _, _) = request_with(&addr, "GET", "/report", &format!("Cookie: {session}\r\n"), "");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let session = cookie["set-cookie: ".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _, _) = request_with(
+        &addr,
+        "GET",
+        "/report",
+        &format!("Cookie: {session}\r\n"),
+        "",
+    );
     assert_eq!(status, 200);
     let _ = collector.kill();
     let _ = collector.wait();
@@ -308,7 +394,14 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
     // On an empty database the environment's admin is created and can sign in.
     let (url, db) = temp_database("bootstrap");
     let mut collector = Command::new(BINARY)
-        .args(["--listen", "127.0.0.1:0", "--static-dir", "tests/static", "--database-url", &url])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--static-dir",
+            "tests/static",
+            "--database-url",
+            &url,
+        ])
         .env("COLLECTOR_ADMIN_EMAIL", "admin@example.com")
         .env("COLLECTOR_ADMIN_PASSWORD", "an admin password")
         .stdout(Stdio::piped())
@@ -316,10 +409,18 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(collector.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(collector.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let addr = line.trim().rsplit('/').next().unwrap().to_owned();
     let body = "email=admin%40example.com&password=an+admin+password";
-    let (status, head, _) = request_with(&addr, "POST", "/login", &format!("Content-Type: {form}\r\n"), body);
+    let (status, head, _) = request_with(
+        &addr,
+        "POST",
+        "/login",
+        &format!("Content-Type: {form}\r\n"),
+        body,
+    );
     assert_eq!(status, 303, "{head}");
     assert!(head.contains("\r\nlocation: /admin"), "{head}");
     let _ = collector.kill();

@@ -36,7 +36,11 @@ async fn call(
     }
     let body = body.map_or(Body::empty(), |b| Body::from(b.to_string()));
     let (status, headers, bytes) = send(app, request.body(body).unwrap()).await;
-    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn nps(id: &str) -> Value {
@@ -52,13 +56,31 @@ async fn hosted(app: &Router) -> Value {
 
 async fn a_survey_goes_from_draft_to_published_to_archived(db: Db) {
     let app = db.collector().await;
-    let (status, headers, draft) = call(&app, Method::PUT, "/v1/surveys/nps-main", Some(nps("nps-main")), &[]).await;
+    let (status, headers, draft) = call(
+        &app,
+        Method::PUT,
+        "/v1/surveys/nps-main",
+        Some(nps("nps-main")),
+        &[],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{draft}");
     assert_eq!(draft["status"], "draft");
     assert_eq!(headers[header::ETAG], "\"1\"");
-    assert_eq!(hosted(&app).await["surveys"], json!([]), "a draft is not served");
+    assert_eq!(
+        hosted(&app).await["surveys"],
+        json!([]),
+        "a draft is not served"
+    );
 
-    let (status, _, published) = call(&app, Method::POST, "/v1/surveys/nps-main/publish", None, &[]).await;
+    let (status, _, published) = call(
+        &app,
+        Method::POST,
+        "/v1/surveys/nps-main/publish",
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(published["status"], "published");
     let version = published["published_version"].as_str().unwrap().to_owned();
@@ -66,8 +88,14 @@ async fn a_survey_goes_from_draft_to_published_to_archived(db: Db) {
     assert_eq!(published["versions"][0]["version"], version.as_str());
     let config = hosted(&app).await;
     assert_eq!(config["surveys"][0]["id"], "nps-main");
-    assert_eq!(config["surveys"][0]["text"]["en"]["follow_up"]["detractor"], "What went wrong?");
-    assert_eq!(config["collector"], "/v1/events", "no Host header in this test: a relative default");
+    assert_eq!(
+        config["surveys"][0]["text"]["en"]["follow_up"]["detractor"],
+        "What went wrong?"
+    );
+    assert_eq!(
+        config["collector"], "/v1/events",
+        "no Host header in this test: a relative default"
+    );
 
     // An edit after publishing is a draft change: visitors keep the published version.
     let mut edited = nps("nps-main");
@@ -75,20 +103,47 @@ async fn a_survey_goes_from_draft_to_published_to_archived(db: Db) {
     let (_, _, saved) = call(&app, Method::PUT, "/v1/surveys/nps-main", Some(edited), &[]).await;
     assert_eq!(saved["status"], "published");
     assert_ne!(saved["version"], saved["published_version"]);
-    assert_eq!(hosted(&app).await["surveys"][0]["trigger"]["delay_seconds"], 5);
-    let (_, _, republished) = call(&app, Method::POST, "/v1/surveys/nps-main/publish", None, &[]).await;
-    assert_eq!(republished["versions"].as_array().unwrap().len(), 2, "every publication is a version");
-    assert_eq!(hosted(&app).await["surveys"][0]["trigger"]["delay_seconds"], 30);
+    assert_eq!(
+        hosted(&app).await["surveys"][0]["trigger"]["delay_seconds"],
+        5
+    );
+    let (_, _, republished) = call(
+        &app,
+        Method::POST,
+        "/v1/surveys/nps-main/publish",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        republished["versions"].as_array().unwrap().len(),
+        2,
+        "every publication is a version"
+    );
+    assert_eq!(
+        hosted(&app).await["surveys"][0]["trigger"]["delay_seconds"],
+        30
+    );
 
     // Answers name the version; unpublishing and archiving take it out, the answers stay.
     let mut answer = event("a", "response", "nps-main", "nps", Some(9), None);
     answer["survey_version"] = republished["published_version"].clone();
     post_ok(&app, answer).await;
-    let (_, _, unpublished) = call(&app, Method::POST, "/v1/surveys/nps-main/unpublish", None, &[]).await;
+    let (_, _, unpublished) = call(
+        &app,
+        Method::POST,
+        "/v1/surveys/nps-main/unpublish",
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(unpublished["status"], "draft");
     assert_eq!(hosted(&app).await["surveys"], json!([]));
     let (status, _, archived) = call(&app, Method::DELETE, "/v1/surveys/nps-main", None, &[]).await;
-    assert_eq!((status, archived["status"].clone()), (StatusCode::OK, json!("archived")));
+    assert_eq!(
+        (status, archived["status"].clone()),
+        (StatusCode::OK, json!("archived"))
+    );
     let (_, _, listed) = call(&app, Method::GET, "/v1/surveys", None, &[]).await;
     assert_eq!(listed[0]["survey_id"], "nps-main");
     assert_eq!(listed[0]["status"], "archived");
@@ -100,21 +155,61 @@ async fn a_survey_goes_from_draft_to_published_to_archived(db: Db) {
 async fn invalid_surveys_and_bad_ids_name_the_field(db: Db) {
     let app = db.collector().await;
     let cases = [
-        ("/v1/surveys/s", json!({"kind": "nps", "trigger": {"delay_seconds": "soon"}}), "trigger.delay_seconds", "trigger.delay_seconds: must be a number, not a string"),
-        ("/v1/surveys/s", json!({"kind": "stars"}), "kind", "kind: unknown kind \"stars\" (use nps, ces or csat)"),
-        ("/v1/surveys/s", json!({"id": "t", "kind": "nps"}), "id", "id: must be \"s\", the id in the URL"),
-        ("/v1/surveys/a%20b", json!({"kind": "nps"}), "id", "id: only letters A-Z, digits, _ and - are allowed"),
-        ("/v1/surveys/..%2F..%2Fetc", json!({"kind": "nps"}), "id", "id: only letters A-Z, digits, _ and - are allowed"),
+        (
+            "/v1/surveys/s",
+            json!({"kind": "nps", "trigger": {"delay_seconds": "soon"}}),
+            "trigger.delay_seconds",
+            "trigger.delay_seconds: must be a number, not a string",
+        ),
+        (
+            "/v1/surveys/s",
+            json!({"kind": "stars"}),
+            "kind",
+            "kind: unknown kind \"stars\" (use nps, ces or csat)",
+        ),
+        (
+            "/v1/surveys/s",
+            json!({"id": "t", "kind": "nps"}),
+            "id",
+            "id: must be \"s\", the id in the URL",
+        ),
+        (
+            "/v1/surveys/a%20b",
+            json!({"kind": "nps"}),
+            "id",
+            "id: only letters A-Z, digits, _ and - are allowed",
+        ),
+        (
+            "/v1/surveys/..%2F..%2Fetc",
+            json!({"kind": "nps"}),
+            "id",
+            "id: only letters A-Z, digits, _ and - are allowed",
+        ),
     ];
     for (uri, body, path, error) in cases {
         let (status, _, answer) = call(&app, Method::PUT, uri, Some(body), &[]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
-        assert_eq!((answer["path"].as_str(), answer["error"].as_str()), (Some(path), Some(error)), "{uri}");
+        assert_eq!(
+            (answer["path"].as_str(), answer["error"].as_str()),
+            (Some(path), Some(error)),
+            "{uri}"
+        );
     }
     let long = format!("/v1/surveys/{}", "x".repeat(500));
-    let (status, _, answer) = call(&app, Method::PUT, &long, Some(json!({"kind": "nps"})), &[]).await;
-    assert_eq!((status, answer["error"].as_str()), (StatusCode::BAD_REQUEST, Some("id: at most 64 characters")));
-    let (status, _, _) = call(&app, Method::PUT, "/v1/surveys/a/b", Some(json!({"kind": "nps"})), &[]).await;
+    let (status, _, answer) =
+        call(&app, Method::PUT, &long, Some(json!({"kind": "nps"})), &[]).await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("id: at most 64 characters"))
+    );
+    let (status, _, _) = call(
+        &app,
+        Method::PUT,
+        "/v1/surveys/a/b",
+        Some(json!({"kind": "nps"})),
+        &[],
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a slash is another path");
     let (status, _, answer) = call(&app, Method::PUT, "/v1/surveys/s", None, &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
@@ -128,17 +223,44 @@ async fn concurrent_edits_are_refused_not_merged(db: Db) {
     // Two people opened revision 1; the first save wins, the second is refused.
     let mut first = nps("s");
     first["sample_percent"] = json!(50);
-    let (status, headers, _) = call(&app, Method::PUT, "/v1/surveys/s", Some(first), &[("if-match", "\"1\"")]).await;
-    assert_eq!((status, headers[header::ETAG].to_str().unwrap()), (StatusCode::OK, "\"2\""));
+    let (status, headers, _) = call(
+        &app,
+        Method::PUT,
+        "/v1/surveys/s",
+        Some(first),
+        &[("if-match", "\"1\"")],
+    )
+    .await;
+    assert_eq!(
+        (status, headers[header::ETAG].to_str().unwrap()),
+        (StatusCode::OK, "\"2\"")
+    );
     let mut second = nps("s");
     second["max_shows"] = json!(1);
-    let (status, _, answer) = call(&app, Method::PUT, "/v1/surveys/s", Some(second), &[("if-match", "\"1\"")]).await;
+    let (status, _, answer) = call(
+        &app,
+        Method::PUT,
+        "/v1/surveys/s",
+        Some(second),
+        &[("if-match", "\"1\"")],
+    )
+    .await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{answer}");
     let (_, _, stored) = call(&app, Method::GET, "/v1/surveys/s", None, &[]).await;
     assert_eq!(stored["definition"]["sample_percent"], 50);
-    assert!(stored["definition"].get("max_shows").is_none(), "never a silent merge");
+    assert!(
+        stored["definition"].get("max_shows").is_none(),
+        "never a silent merge"
+    );
     // Creating with If-Match "0" refuses to overwrite an existing survey.
-    let (status, _, _) = call(&app, Method::PUT, "/v1/surveys/s", Some(nps("s")), &[("if-match", "\"0\"")]).await;
+    let (status, _, _) = call(
+        &app,
+        Method::PUT,
+        "/v1/surveys/s",
+        Some(nps("s")),
+        &[("if-match", "\"0\"")],
+    )
+    .await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
 }
 
@@ -146,18 +268,38 @@ async fn the_hosted_config_has_an_etag_and_answers_304(db: Db) {
     let app = db.collector().await;
     call(&app, Method::PUT, "/v1/surveys/s", Some(nps("s")), &[]).await;
     call(&app, Method::POST, "/v1/surveys/s/publish", None, &[]).await;
-    let host = [("host", "collect.example.com"), ("origin", "https://shop.example")];
+    let host = [
+        ("host", "collect.example.com"),
+        ("origin", "https://shop.example"),
+    ];
     let (status, headers, config) = call(&app, Method::GET, "/v1/config.json", None, &host).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(config["collector"], "http://collect.example.com/v1/events", "this collector, as reached");
+    assert_eq!(
+        config["collector"], "http://collect.example.com/v1/events",
+        "this collector, as reached"
+    );
     assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60");
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
     let etag = headers[header::ETAG].to_str().unwrap().to_owned();
-    let (status, headers, _) = call(&app, Method::GET, "/v1/config.json", None, &[host[0], ("if-none-match", &etag)]).await;
+    let (status, headers, _) = call(
+        &app,
+        Method::GET,
+        "/v1/config.json",
+        None,
+        &[host[0], ("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert_eq!(headers[header::ETAG], etag.as_str());
     call(&app, Method::POST, "/v1/surveys/s/unpublish", None, &[]).await;
-    let (status, headers, config) = call(&app, Method::GET, "/v1/config.json", None, &[host[0], ("if-none-match", &etag)]).await;
+    let (status, headers, config) = call(
+        &app,
+        Method::GET,
+        "/v1/config.json",
+        None,
+        &[host[0], ("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "changed: a new body");
     assert_ne!(headers[header::ETAG], etag.as_str());
     assert_eq!(config["surveys"], json!([]));
@@ -179,7 +321,11 @@ async fn replicas_on_one_database_serve_a_publication_within_a_second(db: Db) {
 async fn replicas_on(url: &str) {
     let a = collector_with(config(url)).await;
     let b = collector_with(config(url)).await;
-    assert_eq!(hosted(&b).await["surveys"], json!([]), "b has cached an empty config");
+    assert_eq!(
+        hosted(&b).await["surveys"],
+        json!([]),
+        "b has cached an empty config"
+    );
     call(&a, Method::PUT, "/v1/surveys/s", Some(nps("s")), &[]).await;
     call(&a, Method::POST, "/v1/surveys/s/publish", None, &[]).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -193,25 +339,68 @@ async fn site_settings_shape_the_hosted_config(db: Db) {
     let (status, _, saved) = call(&app, Method::PUT, "/v1/site", Some(settings.clone()), &[]).await;
     assert_eq!((status, &saved), (StatusCode::OK, &settings));
     let config = hosted(&app).await;
-    for key in ["company", "identity_cookie", "locale", "quiet_days", "collector"] {
+    for key in [
+        "company",
+        "identity_cookie",
+        "locale",
+        "quiet_days",
+        "collector",
+    ] {
         assert_eq!(config[key], settings[key], "{key}");
     }
-    let (status, _, error) = call(&app, Method::PUT, "/v1/site", Some(json!({"identity_cookie": "a;b"})), &[]).await;
-    assert_eq!((status, error["path"].as_str()), (StatusCode::BAD_REQUEST, Some("identity_cookie")));
-    let (status, _, error) = call(&app, Method::PUT, "/v1/site", Some(json!({"compnay": "x"})), &[]).await;
-    assert_eq!((status, error["path"].as_str()), (StatusCode::BAD_REQUEST, Some("compnay")));
-    assert_eq!(call(&app, Method::GET, "/v1/site", None, &[]).await.2, settings, "unchanged by refusals");
+    let (status, _, error) = call(
+        &app,
+        Method::PUT,
+        "/v1/site",
+        Some(json!({"identity_cookie": "a;b"})),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, error["path"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("identity_cookie"))
+    );
+    let (status, _, error) = call(
+        &app,
+        Method::PUT,
+        "/v1/site",
+        Some(json!({"compnay": "x"})),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, error["path"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("compnay"))
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/v1/site", None, &[]).await.2,
+        settings,
+        "unchanged by refusals"
+    );
 }
 
 async fn events_for_unmanaged_surveys_are_refused_once_surveys_are_managed(db: Db) {
     let app = db.collector().await;
     post_ok(&app, event("a", "shown", "legacy", "nps", None, None)).await;
-    call(&app, Method::PUT, "/v1/surveys/managed", Some(nps("managed")), &[]).await;
+    call(
+        &app,
+        Method::PUT,
+        "/v1/surveys/managed",
+        Some(nps("managed")),
+        &[],
+    )
+    .await;
     post_ok(&app, event("b", "shown", "managed", "nps", None, None)).await;
-    let batch = json!([event("c", "shown", "managed", "nps", None, None), event("d", "shown", "legacy", "nps", None, None)]);
+    let batch = json!([
+        event("c", "shown", "managed", "nps", None, None),
+        event("d", "shown", "legacy", "nps", None, None)
+    ]);
     let (status, answer) = post_events(&app, None, batch.to_string()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(answer, json!({"error": "survey_id: unknown survey \"legacy\"", "index": 1}));
+    assert_eq!(
+        answer,
+        json!({"error": "survey_id: unknown survey \"legacy\"", "index": 1})
+    );
 }
 
 async fn an_update_by_id_never_changes_survey_kind_or_visitor(db: Db) {
@@ -225,12 +414,26 @@ async fn an_update_by_id_never_changes_survey_kind_or_visitor(db: Db) {
     for changed in [other_visitor, other_kind, other_survey, other_event] {
         let (status, answer) = post_events(&app, None, changed.to_string()).await;
         assert_eq!(status, StatusCode::CONFLICT, "{changed}");
-        assert!(answer["error"].as_str().unwrap().starts_with("id:"), "{answer}");
+        assert!(
+            answer["error"].as_str().unwrap().starts_with("id:"),
+            "{answer}"
+        );
     }
     let events = get_json(&app, "/v1/events?survey_id=s").await.1["events"].clone();
     assert_eq!(events.as_array().unwrap().len(), 1);
-    assert_eq!((events[0]["score"].clone(), events[0]["visitor_id"].clone(), events[0]["kind"].clone()), (json!(4), json!("v1"), json!("csat")));
+    assert_eq!(
+        (
+            events[0]["score"].clone(),
+            events[0]["visitor_id"].clone(),
+            events[0]["kind"].clone()
+        ),
+        (json!(4), json!("v1"), json!("csat"))
+    );
     // The same answer again, and its comment, are still fine.
     post_ok(&app, event("r", "response", "s", "csat", Some(4), None)).await;
-    post_ok(&app, event("r", "response", "s", "csat", Some(4), Some("ok"))).await;
+    post_ok(
+        &app,
+        event("r", "response", "s", "csat", Some(4), Some("ok")),
+    )
+    .await;
 }

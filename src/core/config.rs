@@ -323,7 +323,10 @@ pub fn check_survey_id(id: &str) -> Result<(), String> {
     if id.chars().count() > MAX_SURVEY_ID_CHARS {
         return Err(format!("at most {MAX_SURVEY_ID_CHARS} characters"));
     }
-    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         return Err("only letters A-Z, digits, _ and - are allowed".into());
     }
     Ok(())

@@ -318,11 +318,13 @@ impl Store {
         subject: &str,
         since_ms: i64,
     ) -> Result<(i64, Option<i64>), sqlx::Error> {
-        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM login_failures WHERE subject = $1 AND at >= $2")
-            .bind(subject)
-            .bind(since_ms)
-            .fetch_one(&self.pool)
-            .await
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(at) FROM login_failures WHERE subject = $1 AND at >= $2",
+        )
+        .bind(subject)
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await
     }
 
     /// Forgets the failed sign-ins of `subject` (after its successful sign-in).
@@ -341,8 +343,18 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_lower_case_and_plausible() {
-        assert_eq!(normalize_email(" Ada@Example.COM "), Some("ada@example.com".into()));
-        for bad in ["", "ada", "@example.com", "ada@", "a da@example.com", "a\u{0}@x"] {
+        assert_eq!(
+            normalize_email(" Ada@Example.COM "),
+            Some("ada@example.com".into())
+        );
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "a da@example.com",
+            "a\u{0}@x",
+        ] {
             assert_eq!(normalize_email(bad), None, "{bad:?}");
         }
     }

@@ -118,7 +118,10 @@ pub async fn authenticate(
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let session = app.store.session(cookie.value(), app.session_idle_ms).await?;
+    let session = app
+        .store
+        .session(cookie.value(), app.session_idle_ms)
+        .await?;
     Ok(session.and_then(|session| {
         let principal = Principal {
             role: Role::from_key(&session.role)?,

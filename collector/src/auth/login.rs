@@ -5,8 +5,8 @@
 //! with `Retry-After`. A successful sign-in always starts a new session id.
 
 use crate::api::ApiError;
-use crate::auth::guard::SESSION_COOKIE;
 use crate::auth::accounts::{normalize_email, now_ms};
+use crate::auth::guard::SESSION_COOKIE;
 use crate::pages::layout;
 use crate::AppState;
 use axum::extract::rejection::QueryRejection;
@@ -159,7 +159,11 @@ async fn sign_in(state: &AppState, form: &LoginForm, client: &str) -> Result<Sig
         state.store.record_login_failure(&subjects).await?;
         return Ok(SignIn::TooMany((wait_ms + 999) / 1000));
     }
-    match state.store.check_password(&form.email, &form.password).await? {
+    match state
+        .store
+        .check_password(&form.email, &form.password)
+        .await?
+    {
         Some(user_id) => {
             state.store.clear_login_failures(&subjects[0]).await?;
             Ok(SignIn::Done(state.store.create_session(&user_id).await?))
@@ -172,7 +176,10 @@ async fn sign_in(state: &AppState, form: &LoginForm, client: &str) -> Result<Sig
 }
 
 /// `POST /logout`: ends the session (the guard checked its CSRF token) and goes to `/login`.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let jar = CookieJar::from_headers(&headers);
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(cookie.value()).await?;
@@ -187,8 +194,18 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next("/admin/surveys/x?tab=1"), Some("/admin/surveys/x?tab=1"));
-        for foreign in ["https://elsewhere.example", "//elsewhere.example", "/\\elsewhere", "admin", "/a\nb", ""] {
+        assert_eq!(
+            safe_next("/admin/surveys/x?tab=1"),
+            Some("/admin/surveys/x?tab=1")
+        );
+        for foreign in [
+            "https://elsewhere.example",
+            "//elsewhere.example",
+            "/\\elsewhere",
+            "admin",
+            "/a\nb",
+            "",
+        ] {
             assert_eq!(safe_next(foreign), None, "{foreign:?}");
         }
     }

@@ -67,8 +67,15 @@ mod tests {
         assert!(stored.starts_with("$argon2id$"), "{stored}");
         assert!(verify_password("correct horse battery", Some(&stored)));
         assert!(!verify_password("correct horse batterY", Some(&stored)));
-        assert!(!verify_password("not a password", None), "no user never verifies");
-        assert_ne!(stored, hash_password("correct horse battery").unwrap(), "salted");
+        assert!(
+            !verify_password("not a password", None),
+            "no user never verifies"
+        );
+        assert_ne!(
+            stored,
+            hash_password("correct horse battery").unwrap(),
+            "salted"
+        );
     }
 
     #[test]

@@ -5,15 +5,15 @@
 // editor works keyboard-only, and axe-core finds nothing in light or dark mode.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchChromium, openSurveyPage, axeViolations, getJson, eventually } from "./harness.mjs";
+import {
+  startCollector, launchChromium, openSurveyPage, axeViolations, getJson, eventually, signInConsole,
+  CONSOLE_ADMIN_ENV,
+} from "./harness.mjs";
 
-const ADMIN = { email: "owner@example.com", password: "a long owner password" };
 const env = {};
 
 before(async () => {
-  env.collector = await startCollector({
-    env: { COLLECTOR_ADMIN_EMAIL: ADMIN.email, COLLECTOR_ADMIN_PASSWORD: ADMIN.password },
-  });
+  env.collector = await startCollector({ env: CONSOLE_ADMIN_ENV });
   env.browser = await launchChromium();
 });
 after(async () => {
@@ -28,12 +28,10 @@ async function signedIn({ colorScheme = "light" } = {}) {
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
-  await page.goto(`${env.collector.url}/admin`);
-  assert.match(page.url(), /\/login\?next=%2Fadmin$/, "the console needs a sign-in");
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${env.collector.url}/admin`);
+  page.once("framenavigated", (frame) => {
+    assert.match(frame.url(), /\/login\?next=%2Fadmin$/, "the console needs a sign-in");
+  });
+  await signInConsole(page, env.collector.url);
   return { page, problems, context };
 }
 

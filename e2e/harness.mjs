@@ -64,6 +64,22 @@ export function useCollectorAndBrowser() {
   return env;
 }
 
+/** A console admin for collectors started with `env: CONSOLE_ADMIN_ENV`. */
+export const CONSOLE_ADMIN = { email: "owner@example.com", password: "a long owner password" };
+export const CONSOLE_ADMIN_ENV = {
+  COLLECTOR_ADMIN_EMAIL: CONSOLE_ADMIN.email,
+  COLLECTOR_ADMIN_PASSWORD: CONSOLE_ADMIN.password,
+};
+
+/** Signs `page` in to the console through the sign-in form (from `/admin`). */
+export async function signInConsole(page, collectorUrl, admin = CONSOLE_ADMIN) {
+  await page.goto(`${collectorUrl}/admin`);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${collectorUrl}/admin`);
+}
+
 /** Launches headless Chromium. */
 export function launchChromium() {
   return chromium.launch({

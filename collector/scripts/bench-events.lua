@@ -1,6 +1,8 @@
--- wrk script for bench.sh: POST /v1/events, one event per request, every id unique. Two of
--- three events are `shown`, one a `response` with a score and a comment. Prints one
--- `RESULT requests seconds p50_us p99_us non_2xx socket_errors` line when done.
+-- wrk script for bench.sh. By default: POST /v1/events, one event per request, every id a
+-- unique UUID. Two of three events are `shown`, one a `response` with a score and a comment.
+-- With BENCH_MODE=get: wrk's own GET of the URL (the hosted config). Either way it prints one
+-- `RESULT requests seconds p50_us p99_us non_2xx socket_errors` line when done (a 304 counts
+-- as a success: wrk's status errors are codes above 399).
 
 local threads = {}
 
@@ -10,11 +12,11 @@ function setup(thread)
 end
 
 local counter = 0
-local template = '{"id":"bench-%d-%d","event":"%s","survey_id":"bench","kind":"nps",%s' ..
+local template = '{"id":"00000000-0000-4000-8%03d-%012d","event":"%s","survey_id":"bench","kind":"nps",%s' ..
   '"visitor_id":"v-%d","locale":"en","page_url":"https://example.com/bench",' ..
   '"at":"2026-11-23T10:00:00Z","widget_version":"0.1.0","survey_version":"h"}'
 
-function request()
+local function post_event()
   counter = counter + 1
   local answer = ""
   local event = "shown"
@@ -24,6 +26,10 @@ function request()
   end
   local body = string.format(template, tid, counter, event, answer, counter % 1000)
   return wrk.format("POST", nil, {["Content-Type"] = "text/plain;charset=UTF-8"}, body)
+end
+
+if os.getenv("BENCH_MODE") ~= "get" then
+  request = post_event
 end
 
 function done(summary, latency, requests)

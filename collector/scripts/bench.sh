@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Load run of POST /v1/events against a release collector on loopback (a benchmark, not a test):
-# wrk, 2 threads, 32 connections, 10 s, one new event per request. Prints events/s and latency.
+# Load runs against a release collector on loopback (a benchmark, not a test), with wrk, 2
+# threads, 32 connections, 10 s each: POST /v1/events (one new event per request), then
+# GET /v1/config.json with one published survey, fresh (200) and revalidated (If-None-Match:
+# 304). Prints requests/s and latency side by side.
 #
 #   collector/scripts/bench.sh              # SQLite (a temporary file)
 #   collector/scripts/bench.sh --postgres   # SQLite, then PostgreSQL (via with-postgres.sh)
@@ -29,17 +31,34 @@ say "building the release collector"
 (cd "$ROOT" && cargo build --quiet --release -p survey-collector)
 
 ROWS=()
-# Runs the load against a collector on DATABASE_URL ($2) and records a row labelled $1.
-load() {
-    COLLECTOR_LOG="$WORK/$1.log" start_collector release --database-url "$2"
-    say "$1: wrk -t$THREADS -c$CONNECTIONS -d$DURATION POST $COLLECTOR_URL/v1/events"
+# Runs wrk with the extra arguments ($3...) and records a row labelled "$1" / "$2".
+measure() {
+    local label="$1" what="$2"; shift 2
     local result
-    result="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$COLLECTOR_DIR/scripts/bench-events.lua" \
-        "$COLLECTOR_URL/v1/events" | grep '^RESULT')"
-    stop_collector
+    result="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$COLLECTOR_DIR/scripts/bench-events.lua" "$@" \
+        | grep '^RESULT')"
     read -r _ requests seconds p50 p99 non_2xx socket_errors <<<"$result"
-    ROWS+=("$(awk -v db="$1" -v n="$requests" -v s="$seconds" -v p50="$p50" -v p99="$p99" -v bad="$non_2xx" -v sock="$socket_errors" \
-        'BEGIN { printf "| %-10s | %9.0f | %8.2f | %8.2f | %7d | %13d |", db, n / s, p50 / 1000, p99 / 1000, bad, sock }')")
+    ROWS+=("$(awk -v db="$label" -v what="$what" -v n="$requests" -v s="$seconds" -v p50="$p50" -v p99="$p99" -v bad="$non_2xx" -v sock="$socket_errors" \
+        'BEGIN { printf "| %-10s | %-28s | %10.0f | %8.2f | %8.2f | %7d | %13d |", db, what, n / s, p50 / 1000, p99 / 1000, bad, sock }')")
+}
+
+# Runs every load against a collector on DATABASE_URL ($2), labelled $1.
+load() {
+    local token
+    token="$("$TARGET/release/survey-collector" token create bench --role admin --database-url "$2" 2>/dev/null)"
+    COLLECTOR_LOG="$WORK/$1.log" start_collector release --database-url "$2" --events-per-minute 0 \
+        --known-surveys-only never
+    say "$1: wrk -t$THREADS -c$CONNECTIONS -d$DURATION POST $COLLECTOR_URL/v1/events"
+    measure "$1" "POST /v1/events" "$COLLECTOR_URL/v1/events"
+    local auth="Authorization: Bearer $token"
+    curl -sf -X PUT -H "$auth" --data '{"kind":"nps","trigger":{"delay_seconds":5}}' "$COLLECTOR_URL/v1/surveys/bench" >/dev/null
+    curl -sf -X POST -H "$auth" "$COLLECTOR_URL/v1/surveys/bench/publish" >/dev/null
+    local etag
+    etag="$(curl -sfI "$COLLECTOR_URL/v1/config.json" | tr -d '\r' | sed -n 's/^etag: //Ip')"
+    say "$1: GET $COLLECTOR_URL/v1/config.json (200, then 304 with If-None-Match: $etag)"
+    BENCH_MODE=get measure "$1" "GET /v1/config.json (200)" "$COLLECTOR_URL/v1/config.json"
+    BENCH_MODE=get measure "$1" "GET /v1/config.json (304)" -H "If-None-Match: $etag" "$COLLECTOR_URL/v1/config.json"
+    stop_collector
 }
 
 load sqlite "sqlite://$WORK/bench.db?mode=rwc"
@@ -47,7 +66,7 @@ if $POSTGRES; then
     load postgresql "$TEST_DATABASE_URL_PG"
 fi
 
-printf '\nPOST /v1/events, wrk -t%s -c%s -d%s, %s\n' "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc) cores"
-echo "| database   |  events/s |   p50 ms |   p99 ms | non-2xx | socket errors |"
-echo "|------------|-----------|----------|----------|---------|---------------|"
+printf '\nwrk -t%s -c%s -d%s, %s cores\n' "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
+echo "| database   | request                      | requests/s |   p50 ms |   p99 ms | non-2xx | socket errors |"
+echo "|------------|------------------------------|------------|----------|----------|---------|---------------|"
 printf '%s\n' "${ROWS[@]}"

@@ -97,6 +97,21 @@ test("owner's path: template, edit, live preview, publish, a visitor answers, re
   assert.match(await row.textContent(), /published.*1.*100%/s, "status, responses and response rate");
   await noAxeViolations(page, "survey list (light)");
 
+  // Another site's page auto-submitting a form at the console, in the owner's browser: the
+  // session cookie (SameSite=Lax) does not go along, and the CSRF check would refuse it anyway.
+  const port = new URL(env.collector.url).port;
+  const evil = `http://localhost:${port}/t/evil`;
+  await context.route(evil, (route) => route.fulfill({
+    contentType: "text/html",
+    body: `<form method="post" action="${env.collector.url}/v1/surveys/nps-main/unpublish"></form>`,
+  }));
+  const attacker = await context.newPage();
+  await attacker.goto(evil);
+  await Promise.all([attacker.waitForLoadState(), attacker.locator("form").evaluate((form) => form.submit())]);
+  await attacker.close();
+  const still = await getJson(`${env.collector.url}/v1/surveys/nps-main`);
+  assert.equal(still.status, "published", "a cross-site form changed nothing");
+
   await page.getByRole("link", { name: "nps-main", exact: true }).click();
   await page.getByRole("button", { name: "Unpublish" }).click();
   await eventually(async () => (await page.locator("#status").textContent()) === "draft");

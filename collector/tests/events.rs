@@ -16,6 +16,7 @@ on_both_databases!(
     a_repeated_shown_counts_once,
     concurrent_duplicate_posts_count_once,
     listing_events_needs_a_survey_id,
+    events_are_listed_in_pages_with_a_cursor,
 );
 
 async fn text_plain_single_event_and_json_array_are_accepted(db: Db) {
@@ -344,4 +345,42 @@ async fn unknown_api_paths_get_a_json_404() {
     let (status, error) = get_json(&collector().await, "/v1/nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(error["error"].as_str().unwrap().contains("/openapi.json"));
+}
+
+async fn events_are_listed_in_pages_with_a_cursor(db: Db) {
+    let app = db.collector().await;
+    let events: Vec<Value> = (0..5)
+        .map(|i| {
+            let at = format!("2026-11-2{}T10:00:00Z", i);
+            event_at(&format!("e{i}"), "shown", "s", "nps", None, None, &at)
+        })
+        .collect();
+    post_ok(&app, Value::from(events)).await;
+    let mut seen = Vec::new();
+    let mut uri = "/v1/events?survey_id=s&limit=2".to_owned();
+    for _ in 0..3 {
+        let (status, page) = get_json(&app, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for event in page["events"].as_array().unwrap() {
+            seen.push(event["at"].as_str().unwrap()[..10].to_owned());
+        }
+        match page["next"].as_str() {
+            Some(next) => uri = format!("/v1/events?survey_id=s&limit=2&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "2026-11-20",
+            "2026-11-21",
+            "2026-11-22",
+            "2026-11-23",
+            "2026-11-24"
+        ]
+    );
+    for bad in ["limit=0", "limit=1001", "after=nonsense"] {
+        let (status, _) = get_json(&app, &format!("/v1/events?survey_id=s&{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
 }

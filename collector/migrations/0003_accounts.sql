@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 
 CREATE TABLE IF NOT EXISTS login_failures (
+    attempt TEXT NOT NULL,                 -- random id of one sign-in attempt
     subject TEXT NOT NULL,                 -- "email:<address>" or "client:<ip>"
     at      BIGINT NOT NULL
 );

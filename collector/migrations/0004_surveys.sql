@@ -27,3 +27,6 @@ CREATE TABLE IF NOT EXISTS site (
     config_rev BIGINT NOT NULL
 );
 INSERT INTO site (id, settings, config_rev) VALUES (1, '{}', 0) ON CONFLICT (id) DO NOTHING;
+
+-- Pages of GET /v1/events: one survey's events in (at_ms, id) order.
+CREATE INDEX IF NOT EXISTS events_survey_at ON events (survey_id, at_ms, id);

@@ -7,15 +7,14 @@ use crate::report::Report;
 use crate::store::{EventRow, InsertError};
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::net::{IpAddr, SocketAddr};
 
 /// An error answered as JSON: `{"error": "...", "index": N}` (`index` only for an event of an
 /// array body).
@@ -112,28 +111,27 @@ pub struct PostQuery {
 /// carry it (header or query parameter), or gets 401.
 pub async fn post_events(
     State(state): State<AppState>,
-    client: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    query: Result<Query<PostQuery>, QueryRejection>,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
+    let client = state.client_ip(&request);
+    let (mut parts, body) = request.into_parts();
+    let headers = parts.headers.clone();
+    let query = Query::<PostQuery>::from_request_parts(&mut parts, &state).await;
+    let body = Bytes::from_request(Request::from_parts(parts, body), &state).await;
     let Query(query) = query?;
     if let Some(expected) = &state.write_key {
         let given = headers
             .get(WRITE_KEY_HEADER)
             .map(|v| v.as_bytes())
             .or(query.write_key.as_deref().map(str::as_bytes));
-        if !given.is_some_and(|given| same_bytes(given, expected.as_bytes())) {
+        if !given.is_some_and(|given| crate::auth::secrets::same_bytes(given, expected.as_bytes()))
+        {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "write key missing or wrong (X-Write-Key header or write_key parameter)",
             ));
         }
     }
-    let client = client.map_or(
-        IpAddr::from([127, 0, 0, 1]),
-        |Extension(ConnectInfo(addr))| addr.ip(),
-    );
     if let Some(wait) = state.event_limit.wait(client) {
         let mut error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -275,9 +273,4 @@ pub fn unknown_survey(survey_id: &str) -> ApiError {
         StatusCode::NOT_FOUND,
         format!("unknown survey {survey_id:?}"),
     )
-}
-
-/// Compares two byte strings in time independent of where they differ.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -118,6 +118,12 @@ pub struct Config {
     #[arg(long, env = "COLLECTOR_EVENTS_PER_MINUTE", default_value_t = 600)]
     pub events_per_minute: u32,
 
+    /// Behind a reverse proxy or load balancer: rate limits count the last address of
+    /// `X-Forwarded-For` (the client the proxy saw) instead of the TCP peer (the proxy). Only
+    /// with a proxy that sets the header; otherwise clients could choose their own address.
+    #[arg(long, env = "COLLECTOR_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
     /// With `COLLECTOR_ADMIN_PASSWORD`: the first admin, created at start-up when the database
     /// has no user yet.
     #[arg(long, env = "COLLECTOR_ADMIN_EMAIL", hide = true)]

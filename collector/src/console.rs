@@ -86,7 +86,11 @@ pub async fn surveys_page(
                     label for="new-id" { "Survey id" }
                     input #new-id name="id" required maxlength=(MAX_SURVEY_ID_CHARS)
                         pattern="[A-Za-z0-9_\\-]+" aria-describedby="new-id-hint new-id-error" placeholder="nps-main";
-                    span #new-id-hint.hint { "Letters, digits, _ and -; it is sent with every answer." }
+                    span #new-id-hint.hint {
+                        "Letters, digits, _ and -; it is sent with every answer. Once surveys are "
+                        "managed here, answers to surveys configured elsewhere are refused "
+                        "(--known-surveys-only)."
+                    }
                     label for="new-kind" { "Template" }
                     select #new-kind name="kind" {
                         option value="nps" { "NPS: How likely to recommend (0-10)" }

@@ -11,6 +11,7 @@ use crate::surveys::bump_config_rev;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use survey_widget::core::config;
@@ -33,6 +34,9 @@ pub const SITE_KEYS: [&str; 6] = [
 #[derive(Debug, Default)]
 pub struct HostedConfig {
     current: Mutex<Option<(Instant, Arc<Snapshot>)>>,
+    /// Bumped by [`HostedConfig::invalidate`]: a snapshot loaded before a local change is never
+    /// stored after it.
+    generation: AtomicU64,
 }
 
 /// The site settings and published surveys at one `config_rev`.
@@ -65,18 +69,24 @@ impl HostedConfig {
                 return Ok(snapshot.clone());
             }
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let rev = store.config_rev().await?;
         let snapshot = match current {
             Some((_, snapshot)) if snapshot.rev == rev => snapshot,
             _ => Arc::new(Snapshot::load(store, rev).await?),
         };
-        *self.lock() = Some((Instant::now(), snapshot.clone()));
+        let mut stored = self.lock();
+        if self.generation.load(Ordering::Acquire) == generation {
+            *stored = Some((Instant::now(), snapshot.clone()));
+        }
         Ok(snapshot)
     }
 
     /// Forgets the snapshot: the next request rebuilds it (called after a change made here).
     pub fn invalidate(&self) {
-        *self.lock() = None;
+        let mut stored = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        *stored = None;
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Instant, Arc<Snapshot>)>> {

@@ -73,9 +73,11 @@ fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
         }
     }
     let mut event: Event = serde_path_to_error::deserialize(value).map_err(|e| e.to_string())?;
-    if uuid::Uuid::try_parse(&event.id).is_err() {
-        return Err(format!("id: {:?} is not a UUID", truncated(&event.id)));
-    }
+    // One spelling per id (lower case, hyphens), so a repeat in another spelling is a repeat.
+    event.id = uuid::Uuid::try_parse(&event.id)
+        .map_err(|_| format!("id: {:?} is not a UUID", truncated(&event.id)))?
+        .hyphenated()
+        .to_string();
     check_survey_id(&event.survey_id).map_err(|message| format!("survey_id: {message}"))?;
     check_text("locale", &event.locale, 35, false)?;
     check_text("page_url", &event.page_url, 2048, false)?;

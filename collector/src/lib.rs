@@ -23,7 +23,7 @@ pub mod store;
 pub mod surveys;
 
 use anyhow::Context;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -34,7 +34,7 @@ use hosted::HostedConfig;
 use routes::Cors;
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -74,6 +74,8 @@ pub struct AppState {
     pub known_surveys: config::KnownSurveys,
     /// The per-client limit of `POST /v1/events`.
     pub event_limit: limit::EventLimit,
+    /// Whether the client is the last address of `X-Forwarded-For` (behind a proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl AppState {
@@ -105,6 +107,7 @@ impl AppState {
                 .map(|url| Arc::from(url.trim_end_matches('/'))),
             known_surveys: config.known_surveys_only,
             event_limit: limit::EventLimit::per_minute(config.events_per_minute),
+            trust_forwarded_for: config.trust_forwarded_for,
         })
     }
 
@@ -133,6 +136,23 @@ impl AppState {
             Some(host) => format!("{scheme}://{host}"),
             None => String::new(),
         }
+    }
+
+    /// The client of a request, for rate limits: the last address of `X-Forwarded-For` (the
+    /// one the nearest proxy saw) with `--trust-forwarded-for`, else the TCP peer.
+    pub fn client_ip(&self, request: &Request) -> IpAddr {
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| request.headers().get("x-forwarded-for"))
+            .flatten()
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .and_then(|last| last.trim().parse().ok());
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        forwarded.or(peer).unwrap_or(IpAddr::from([127, 0, 0, 1]))
     }
 
     /// Where the widget posts events by default: this collector's `/v1/events`.

@@ -37,7 +37,16 @@ impl From<AccountError> for ApiError {
     fn from(error: AccountError) -> ApiError {
         match error {
             AccountError::Invalid(why) => ApiError::new(StatusCode::BAD_REQUEST, why),
-            AccountError::Exists => ApiError::new(StatusCode::CONFLICT, error.to_string()),
+            AccountError::Exists | AccountError::LastAdmin => {
+                ApiError::new(StatusCode::CONFLICT, error.to_string())
+            }
+            AccountError::Hashing(why) => {
+                tracing::error!(why, "cannot hash a password");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "cannot hash the password",
+                )
+            }
             AccountError::Database(error) => error.into(),
         }
     }

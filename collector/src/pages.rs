@@ -2,7 +2,7 @@
 //! signed-in person) and error pages. No inline script or style: pages work under a strict CSP.
 //! Maud escapes every interpolated string.
 
-use crate::auth::Principal;
+use crate::auth::{Principal, Role};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
@@ -39,8 +39,10 @@ fn console_nav(principal: &Principal) -> Markup {
             nav aria-label="Console" {
                 a href="/admin" { "Surveys" }
                 a href="/report" { "Reports" }
-                a href="/admin/site" { "Site" }
-                a href="/admin/access" { "Users and tokens" }
+                @if principal.role == Role::Admin {
+                    a href="/admin/site" { "Site" }
+                    a href="/admin/access" { "Users and tokens" }
+                }
             }
             form.signout method="post" action="/logout" {
                 span.muted { (principal.name) " (" (principal.role) ")" }

@@ -366,18 +366,24 @@ impl Store {
         after: Option<(i64, &str)>,
         limit: u32,
     ) -> Result<Vec<EventRow>, sqlx::Error> {
+        // Two statements rather than `$2 IS NULL OR ...`, so both databases walk the
+        // (survey_id, at_ms, id) index.
+        let after_clause = if after.is_some() {
+            "AND (at_ms, id) > ($2, $3)"
+        } else {
+            ""
+        };
         let sql = format!(
-            "SELECT {}, at_ms FROM events WHERE survey_id = $1 \
-             AND ($2 IS NULL OR at_ms > $2 OR (at_ms = $2 AND id > $3)) \
+            "SELECT {}, at_ms FROM events WHERE survey_id = $1 {after_clause} \
              ORDER BY at_ms, id LIMIT {limit}",
             EVENT_COLUMNS.join(", ")
         );
-        sqlx::query_as(&sql)
-            .bind(survey_id)
-            .bind(after.map(|(at_ms, _)| at_ms))
-            .bind(after.map_or("", |(_, id)| id))
-            .fetch_all(&self.pool)
-            .await
+        let query = sqlx::query_as(&sql).bind(survey_id);
+        let query = match after {
+            Some((at_ms, id)) => query.bind(at_ms).bind(id),
+            None => query,
+        };
+        query.fetch_all(&self.pool).await
     }
 }
 

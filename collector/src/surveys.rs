@@ -201,48 +201,60 @@ impl Store {
         let now = now_ms();
         let text = definition.to_string();
         let mut tx = self.pool.begin().await?;
-        let current: Option<(i64, String)> =
-            sqlx::query_as("SELECT revision, status FROM surveys WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match (current, if_match) {
-            (Some((revision, _)), Some(expected)) if revision != expected => {
-                return Err(SurveyError::Conflict(revision))
-            }
-            (None, Some(expected)) if expected != 0 => return Err(SurveyError::Conflict(0)),
-            (Some((_, status)), _) => {
-                let status = match Status::from_key(&status) {
-                    Status::Archived => Status::Draft,
-                    other => other,
-                };
-                sqlx::query(
-                    "UPDATE surveys SET definition = $1, revision = revision + 1, status = $2, \
-                     updated_at = $3 WHERE id = $4",
-                )
-                .bind(&text)
-                .bind(status.key())
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            (None, _) => {
-                sqlx::query(
-                    "INSERT INTO surveys (id, definition, status, revision, published_version, \
-                     created_at, updated_at) VALUES ($1, $2, 'draft', 1, NULL, $3, $3)",
-                )
-                .bind(id)
-                .bind(&text)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+        // Each step is one statement that checks and writes at once: two saves of the same
+        // revision can never both succeed, on either database.
+        if if_match.is_none() || if_match == Some(0) {
+            let created = sqlx::query(
+                "INSERT INTO surveys (id, definition, status, revision, published_version, \
+                 created_at, updated_at) VALUES ($1, $2, 'draft', 1, NULL, $3, $3) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(&text)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if created.rows_affected() == 1 {
                 // A new managed survey changes which event ids are known.
                 bump_config_rev(&mut tx).await?;
+                tx.commit().await?;
+                return self.managed_survey(id).await?.ok_or(SurveyError::NotFound);
             }
+            if if_match == Some(0) {
+                // "Create only", and it exists.
+                return Err(SurveyError::Conflict(self.revision(&mut tx, id).await?));
+            }
+        }
+        // An archived survey that is saved again comes back as a draft.
+        let updated = sqlx::query(
+            "UPDATE surveys SET definition = $1, revision = revision + 1, updated_at = $2, \
+             status = CASE WHEN status = 'archived' THEN 'draft' ELSE status END \
+             WHERE id = $3 AND ($4 IS NULL OR revision = $4)",
+        )
+        .bind(&text)
+        .bind(now)
+        .bind(id)
+        .bind(if_match)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(SurveyError::Conflict(self.revision(&mut tx, id).await?));
         }
         tx.commit().await?;
         self.managed_survey(id).await?.ok_or(SurveyError::NotFound)
+    }
+
+    /// A survey's current revision (0 when there is none).
+    async fn revision(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let current: Option<(i64,)> = sqlx::query_as("SELECT revision FROM surveys WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(current.map_or(0, |(revision,)| revision))
     }
 
     /// Publishes the saved definition: records its version and serves it in the hosted config.

@@ -22,6 +22,8 @@ on_both_databases!(
     sign_in_goes_only_to_paths_on_this_site_and_sets_a_safe_cookie,
     cross_site_and_token_less_requests_with_the_session_cookie_change_nothing,
     signing_out_ends_the_session,
+    parallel_guesses_are_counted_before_any_password_is_checked,
+    the_last_admin_cannot_be_removed,
 );
 
 /// A concrete URI for a route path (`{id}` -> `x`).
@@ -125,7 +127,7 @@ async fn a_viewer_reads_but_changes_nothing(db: Db) {
     }
     for uri in [
         "/v1/surveys",
-        "/v1/site",
+        "/v1/events?survey_id=s",
         "/report",
         "/admin",
         "/openapi.json",
@@ -341,4 +343,60 @@ async fn signing_out_ends_the_session(db: Db) {
         StatusCode::UNAUTHORIZED,
         "the old cookie no longer works"
     );
+}
+
+async fn parallel_guesses_are_counted_before_any_password_is_checked(db: Db) {
+    let (app, _) = with_admin(&db).await;
+    let guesses: Vec<_> = (0..12)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let body = format!("email=admin%40example.com&password=guess{i}");
+                sign_in(&app, &body).await.0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(checked <= 5, "at most 5 passwords checked: {statuses:?}");
+    assert_eq!(checked + refused, 12, "{statuses:?}");
+}
+
+async fn the_last_admin_cannot_be_removed(db: Db) {
+    let (app, store) = with_admin(&db).await;
+    let (token, _) = store.add_token("ops", Role::Admin).await.unwrap();
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let (_, _, users) = send(&app, request(&Method::GET, "/v1/users", &auth, "")).await;
+    let users: Value = serde_json::from_slice(&users).unwrap();
+    let admin = users[0]["id"].as_str().unwrap().to_owned();
+    let (status, _, _) = send(
+        &app,
+        request(&Method::DELETE, &format!("/v1/users/{admin}"), &auth, ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let body = json!({"email": "second@example.com", "role": "admin", "password": "another long password"});
+    let (status, _, _) = send(
+        &app,
+        request(&Method::POST, "/v1/users", &auth, &body.to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _, _) = send(
+        &app,
+        request(&Method::DELETE, &format!("/v1/users/{admin}"), &auth, ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "with another admin left");
 }

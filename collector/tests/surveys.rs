@@ -252,6 +252,42 @@ async fn concurrent_edits_are_refused_not_merged(db: Db) {
         stored["definition"].get("max_shows").is_none(),
         "never a silent merge"
     );
+    // Parallel saves of one revision: exactly one wins.
+    let saves: Vec<_> = (0..4)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let mut body = nps("s");
+                body["max_shows"] = json!(i);
+                call(
+                    &app,
+                    Method::PUT,
+                    "/v1/surveys/s",
+                    Some(body),
+                    &[("if-match", "\"2\"")],
+                )
+                .await
+                .0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for save in saves {
+        statuses.push(save.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::PRECONDITION_FAILED)
+            .count(),
+        3,
+        "{statuses:?}"
+    );
     // Creating with If-Match "0" refuses to overwrite an existing survey.
     let (status, _, _) = call(
         &app,
@@ -428,6 +464,14 @@ async fn an_update_by_id_never_changes_survey_kind_or_visitor(db: Db) {
             events[0]["kind"].clone()
         ),
         (json!(4), json!("v1"), json!("csat"))
+    );
+    // The same id in capitals is the same event.
+    let mut shouting = event("r", "response", "s", "csat", Some(1), None);
+    shouting["id"] = json!(uuid("r").to_uppercase());
+    shouting["visitor_id"] = json!("someone-else");
+    assert_eq!(
+        post_events(&app, None, shouting.to_string()).await.0,
+        StatusCode::CONFLICT
     );
     // The same answer again, and its comment, are still fine.
     post_ok(&app, event("r", "response", "s", "csat", Some(4), None)).await;

@@ -55,6 +55,10 @@ pub enum AccountError {
     Invalid(String),
     /// A user with this email exists.
     Exists,
+    /// That is the last admin.
+    LastAdmin,
+    /// The password could not be hashed (a server fault).
+    Hashing(String),
     /// The database failed.
     Database(sqlx::Error),
 }
@@ -70,6 +74,8 @@ impl std::fmt::Display for AccountError {
         match self {
             AccountError::Invalid(why) => f.write_str(why),
             AccountError::Exists => f.write_str("a user with this email exists"),
+            AccountError::LastAdmin => f.write_str("the last admin cannot be removed"),
+            AccountError::Hashing(why) => write!(f, "cannot hash the password: {why}"),
             AccountError::Database(error) => write!(f, "database error: {error}"),
         }
     }
@@ -86,6 +92,15 @@ pub fn normalize_email(email: &str) -> Option<String> {
         && email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());
     plausible.then_some(email)
+}
+
+/// The permits for concurrent password checks: one per core.
+fn verify_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        tokio::sync::Semaphore::new(cores)
+    })
 }
 
 /// Now, in Unix milliseconds.
@@ -118,7 +133,7 @@ impl Store {
             )));
         }
         let hash = secrets::hash_password(password)
-            .map_err(|error| AccountError::Invalid(format!("cannot hash the password: {error}")))?;
+            .map_err(|error| AccountError::Hashing(error.to_string()))?;
         let id = secrets::random_hex(16);
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, role, password_hash, created_at) \
@@ -148,9 +163,24 @@ impl Store {
             .await
     }
 
-    /// Deletes a user and ends their sessions; false when there was none.
-    pub async fn delete_user(&self, id: &str) -> Result<bool, sqlx::Error> {
+    /// Deletes a user and ends their sessions; false when there was none. The last admin
+    /// cannot be deleted ([`AccountError::LastAdmin`]): someone must be able to sign in and
+    /// change things.
+    pub async fn delete_user(&self, id: &str) -> Result<bool, AccountError> {
         let mut tx = self.pool.begin().await?;
+        let (admins_left,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND id <> $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let (is_admin,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if is_admin > 0 && admins_left == 0 {
+            return Err(AccountError::LastAdmin);
+        }
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -181,7 +211,9 @@ impl Store {
         };
         let hash = credentials.as_ref().map(|c| c.password_hash.clone());
         let password = password.to_owned();
-        // Argon2 is CPU-bound by design: off the async workers.
+        // Argon2 is CPU- and memory-bound by design: off the async workers, and only as many at
+        // once as there are cores (a burst of sign-ins queues instead of exhausting memory).
+        let _permit = verify_permits().acquire().await;
         let matches = tokio::task::spawn_blocking(move || {
             secrets::verify_password(&password, hash.as_deref())
         })
@@ -245,9 +277,14 @@ impl Store {
     }
 
     /// Starts a session for a user; returns the cookie's value (the secret session id).
+    /// Sessions unused for a week are deleted on the way.
     pub async fn create_session(&self, user_id: &str) -> Result<String, sqlx::Error> {
         let id = secrets::random_hex(32);
         let now = now_ms();
+        sqlx::query("DELETE FROM sessions WHERE seen_at < $1")
+            .bind(now - 7 * 24 * 60 * 60 * 1000)
+            .execute(&self.pool)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -293,12 +330,16 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed sign-in for each subject (`email:...`, `client:...`).
-    pub async fn record_login_failure(&self, subjects: &[String]) -> Result<(), sqlx::Error> {
+    /// Counts a sign-in attempt against each subject (`email:...`, `client:...`) before its
+    /// password is checked, so parallel guesses cannot all pass the limit; returns the
+    /// attempt's id. A successful or refused attempt is taken back with [`Store::forget_attempt`].
+    pub async fn record_attempt(&self, subjects: &[String]) -> Result<String, sqlx::Error> {
+        let attempt = secrets::random_hex(16);
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         for subject in subjects {
-            sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+            sqlx::query("INSERT INTO login_failures (attempt, subject, at) VALUES ($1, $2, $3)")
+                .bind(&attempt)
                 .bind(subject)
                 .bind(now)
                 .execute(&mut *tx)
@@ -309,10 +350,21 @@ impl Store {
             .bind(now - 24 * 60 * 60 * 1000)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(attempt)
     }
 
-    /// Failed sign-ins of `subject` since `since_ms`: how many, and the time of the oldest.
+    /// Takes back an attempt recorded by [`Store::record_attempt`].
+    pub async fn forget_attempt(&self, attempt: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(attempt)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Attempts counted against `subject` since `since_ms` (failures, and attempts still being
+    /// checked): how many, and the time of the oldest.
     pub async fn login_failures(
         &self,
         subject: &str,

@@ -7,7 +7,7 @@
 //! `/login?next=...` on pages; callers without the role get 403.
 
 use crate::api::ApiError;
-use crate::auth::{Access, Principal, Role};
+use crate::auth::{secrets, Access, Principal, Role};
 use crate::pages;
 use crate::AppState;
 use axum::body::{to_bytes, Body};
@@ -68,9 +68,10 @@ pub async fn guard(State(guard): State<GuardState>, request: Request, next: Next
     }
     let mut request = request;
     if via_session && !is_safe(request.method()) {
-        request = match check_csrf(request, principal.csrf.as_deref().unwrap_or_default()).await {
+        let csrf = principal.csrf.as_deref().unwrap_or_default();
+        request = match check_csrf(&guard.app, request, csrf).await {
             Ok(request) => request,
-            Err(why) => return refuse(json, StatusCode::FORBIDDEN, why),
+            Err((status, why)) => return refuse(json, status, why),
         };
     }
     request.extensions_mut().insert(principal);
@@ -132,31 +133,48 @@ pub async fn authenticate(
     }))
 }
 
-/// A state-changing request made with a session cookie must come from this site (`Origin` and
-/// `Sec-Fetch-Site`, when the browser sends them) and carry the session's CSRF token, in the
-/// `X-CSRF-Token` header or, for a form, the `csrf` field. Gives the request back (its body
-/// re-assembled) or says why it is refused.
-async fn check_csrf(request: Request, expected: &str) -> Result<Request, &'static str> {
-    let headers = request.headers();
+/// Whether a request comes from a page of this site: `Sec-Fetch-Site`, when the browser sends
+/// it, is `same-origin` (or `none`: typed by the person), and `Origin`, when sent, is this
+/// collector's origin (its `--public-url`, else the `Host` it was reached at).
+pub fn same_site_request(app: &AppState, headers: &HeaderMap) -> Result<(), &'static str> {
     let cross_site = headers
         .get("sec-fetch-site")
         .is_some_and(|site| site != "same-origin" && site != "none");
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let foreign_origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .is_some_and(|origin| {
-            let authority = origin.split_once("://").map_or("", |(_, rest)| rest);
-            Some(authority) != host
-        });
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let foreign_origin = origin.is_some_and(|origin| match app.public_url.as_deref() {
+        Some(public) => !origin.eq_ignore_ascii_case(public),
+        None => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+            origin.split_once("://").map(|(_, authority)| authority) != host
+        }
+    });
     if cross_site || foreign_origin {
-        return Err("cross-site request refused");
+        Err("cross-site request refused")
+    } else {
+        Ok(())
     }
+}
+
+/// A state-changing request made with a session cookie must come from this site
+/// ([`same_site_request`]) and carry the session's CSRF token, in the `X-CSRF-Token` header
+/// or, for a form, the `csrf` field. Gives the request back (its body re-assembled) or the
+/// status and reason of its refusal.
+async fn check_csrf(
+    app: &AppState,
+    request: Request,
+    expected: &str,
+) -> Result<Request, (StatusCode, &'static str)> {
+    const WRONG_TOKEN: (StatusCode, &str) = (
+        StatusCode::FORBIDDEN,
+        "CSRF token missing or wrong; reload the page",
+    );
+    let headers = request.headers();
+    same_site_request(app, headers).map_err(|why| (StatusCode::FORBIDDEN, why))?;
     if let Some(token) = headers.get(CSRF_HEADER).and_then(|t| t.to_str().ok()) {
-        return if crate::auth::secrets::same(token, expected) {
+        return if secrets::same(token, expected) {
             Ok(request)
         } else {
-            Err("CSRF token missing or wrong; reload the page")
+            Err(WRONG_TOKEN)
         };
     }
     let is_form = headers
@@ -164,15 +182,15 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, &'stati
         .and_then(|t| t.to_str().ok())
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return Err("CSRF token missing or wrong; reload the page");
+        return Err(WRONG_TOKEN);
     }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, crate::BODY_LIMIT)
         .await
-        .map_err(|_| "request body too large")?;
+        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "request body too large"))?;
     let token = form_urlencoded_field(&bytes, "csrf");
-    if !token.is_some_and(|token| crate::auth::secrets::same(&token, expected)) {
-        return Err("CSRF token missing or wrong; reload the page");
+    if !token.is_some_and(|token| secrets::same(&token, expected)) {
+        return Err(WRONG_TOKEN);
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }

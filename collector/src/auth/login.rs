@@ -6,18 +6,17 @@
 
 use crate::api::ApiError;
 use crate::auth::accounts::{normalize_email, now_ms};
-use crate::auth::guard::SESSION_COOKIE;
+use crate::auth::guard::{same_site_request, SESSION_COOKIE};
 use crate::pages::layout;
 use crate::AppState;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, FromRequest, Query, Request, State};
+use axum::extract::{FromRequest, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use maud::html;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 /// Failed sign-ins allowed per email and per client within the window.
 pub const MAX_FAILURES: i64 = 5;
@@ -69,25 +68,21 @@ fn login_form(next: Option<&str>, email: &str, error: Option<&str>) -> String {
 }
 
 /// `next` when it is a path on this site (`/admin/...`), never another site (`//host`,
-/// `https://...`, `/\host`) or anything with control characters.
+/// `https://...`, `/\host`): printable ASCII only (what the console's own links are, and what
+/// a `Location` header can carry).
 pub fn safe_next(next: &str) -> Option<&str> {
     let local = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.chars().any(|c| c.is_control() || c == '\\');
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
     local.then_some(next)
-}
-
-/// The client's address (the TCP peer), for rate limiting; `None` in in-process tests.
-pub fn client_ip(request_extensions: &axum::http::Extensions) -> Option<String> {
-    request_extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
 /// `POST /login`.
 pub async fn login(State(state): State<AppState>, request: Request) -> Response {
-    let client = client_ip(request.extensions()).unwrap_or_else(|| "local".into());
+    if let Err(why) = same_site_request(&state, request.headers()) {
+        return crate::pages::error_page(StatusCode::FORBIDDEN, why);
+    }
+    let client = state.client_ip(&request).to_string();
     let secure = state.secure_cookies(request.headers());
     let form = match Form::<LoginForm>::from_request(request, &state).await {
         Ok(Form(form)) => form,
@@ -143,20 +138,23 @@ enum SignIn {
 async fn sign_in(state: &AppState, form: &LoginForm, client: &str) -> Result<SignIn, ApiError> {
     let email = normalize_email(&form.email).unwrap_or_else(|| form.email.trim().to_lowercase());
     let subjects = [format!("email:{email}"), format!("client:{client}")];
+    // The attempt counts before the password is checked: parallel guesses see each other.
+    let attempt = state.store.record_attempt(&subjects).await?;
     let now = now_ms();
     let mut wait_ms = 0;
     for subject in &subjects {
-        let (failures, oldest) = state
+        let (attempts, oldest) = state
             .store
             .login_failures(subject, now - FAILURE_WINDOW_MS)
             .await?;
-        if failures >= MAX_FAILURES {
+        if attempts > MAX_FAILURES {
             let until = oldest.unwrap_or(now) + FAILURE_WINDOW_MS;
             wait_ms = wait_ms.max(until - now);
         }
     }
     if wait_ms > 0 {
-        state.store.record_login_failure(&subjects).await?;
+        // A refused attempt is not a failure: waiting the advertised time is enough.
+        state.store.forget_attempt(&attempt).await?;
         return Ok(SignIn::TooMany((wait_ms + 999) / 1000));
     }
     match state
@@ -165,13 +163,11 @@ async fn sign_in(state: &AppState, form: &LoginForm, client: &str) -> Result<Sig
         .await?
     {
         Some(user_id) => {
+            state.store.forget_attempt(&attempt).await?;
             state.store.clear_login_failures(&subjects[0]).await?;
             Ok(SignIn::Done(state.store.create_session(&user_id).await?))
         }
-        None => {
-            state.store.record_login_failure(&subjects).await?;
-            Ok(SignIn::Wrong)
-        }
+        None => Ok(SignIn::Wrong),
     }
 }
 

@@ -111,6 +111,7 @@ pub fn config(database_url: &str) -> Config {
         session_idle_minutes: 60,
         known_surveys_only: KnownSurveys::Auto,
         events_per_minute: 0,
+        trust_forwarded_for: false,
         admin_email: None,
         admin_password: None,
     }

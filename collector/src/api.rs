@@ -15,6 +15,7 @@ use axum::Json;
 use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use survey_widget::core::config::check_survey_id;
 
 /// An error answered as JSON: `{"error": "...", "index": N}` (`index` only for an event of an
 /// array body).
@@ -262,6 +263,10 @@ pub fn survey_and_filter(
     query: Result<Query<FilterQuery>, QueryRejection>,
 ) -> Result<(String, Filter), ApiError> {
     let (Path(survey_id), Query(query)) = (path?, query?);
+    // An id no survey can have (NUL, slashes, 500 characters) is unknown, not a database error.
+    if check_survey_id(&survey_id).is_err() {
+        return Err(unknown_survey(&survey_id));
+    }
     let filter =
         Filter::parse(query).map_err(|message| ApiError::new(StatusCode::BAD_REQUEST, message))?;
     Ok((survey_id, filter))

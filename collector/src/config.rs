@@ -92,11 +92,22 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
-    /// When set, `POST /v1/events` needs this key, in the `X-Write-Key` header or (for
-    /// `navigator.sendBeacon`, which cannot set headers) the `write_key` query parameter.
-    /// It only keeps out casual junk: a key in a public page is not a secret.
-    #[arg(long, env = "COLLECTOR_WRITE_KEY", hide_env_values = true)]
+    /// A file holding the write key. When a key is set (this file, or the environment variable
+    /// COLLECTOR_WRITE_KEY; never on the command line, where `ps` shows it), `POST /v1/events`
+    /// needs it in the `X-Write-Key` header or (for `navigator.sendBeacon`, which cannot set
+    /// headers) the `write_key` query parameter. It only keeps out casual junk: a key in a
+    /// public page is not a secret.
+    #[arg(long, env = "COLLECTOR_WRITE_KEY_FILE")]
+    pub write_key_file: Option<PathBuf>,
+
+    /// The write key (from COLLECTOR_WRITE_KEY, or `--write-key-file`).
+    #[arg(skip = std::env::var("COLLECTOR_WRITE_KEY").ok().filter(|key| !key.is_empty()))]
     pub write_key: Option<String>,
+
+    /// A file holding the database URL (instead of `--database-url`, so that a password in it
+    /// never shows in `ps`).
+    #[arg(long, env = "DATABASE_URL_FILE", global = true)]
+    pub database_url_file: Option<PathBuf>,
 
     /// The collector's public URL, like `https://collect.example.com`: the hosted config's
     /// default `collector`, the console's script tag, and `Secure` session cookies when https.
@@ -117,6 +128,18 @@ pub struct Config {
     /// more get 429 with `Retry-After`. 0: no limit.
     #[arg(long, env = "COLLECTOR_EVENTS_PER_MINUTE", default_value_t = 600)]
     pub events_per_minute: u32,
+
+    /// Seconds a client may take to send a request's headers (slowloris protection).
+    #[arg(long, env = "COLLECTOR_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_timeout_seconds: u16,
+
+    /// Seconds a request may take, body and answer included (408 after that).
+    #[arg(long, env = "COLLECTOR_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u16,
+
+    /// Seconds open requests get to finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "COLLECTOR_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub shutdown_timeout_seconds: u16,
 
     /// Behind a reverse proxy or load balancer: rate limits count the last address of
     /// `X-Forwarded-For` (the client the proxy saw) instead of the TCP peer (the proxy). Only
@@ -156,4 +179,31 @@ pub enum KnownSurveys {
     Always,
     /// Any survey id.
     Never,
+}
+
+impl Config {
+    /// Reads the secrets kept in files (`--database-url-file`, `--write-key-file`) into the
+    /// config.
+    pub fn read_secret_files(&mut self) -> anyhow::Result<()> {
+        let read = |path: &PathBuf, what: &str| -> anyhow::Result<String> {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                anyhow::anyhow!("cannot read {what} {}: {error}", path.display())
+            })?;
+            Ok(text.trim().to_owned())
+        };
+        if let Some(path) = &self.database_url_file {
+            self.database_url = read(path, "--database-url-file")?;
+        }
+        if let Some(path) = &self.write_key_file {
+            self.write_key = Some(read(path, "--write-key-file")?).filter(|key| !key.is_empty());
+        }
+        Ok(())
+    }
+}
+
+/// Whether a database URL carries a password (`postgres://user:secret@host/db`).
+pub fn has_password(url: &str) -> bool {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .is_some_and(|(credentials, _)| credentials.contains(':'))
 }

@@ -40,9 +40,12 @@ pub async fn responses_csv(
         .into_response())
 }
 
-/// The rows as CSV with a header line, every text cell [`defused`].
+/// The rows as CSV with a header line, every text cell [`defused`] and every field quoted (a
+/// spreadsheet that splits on `;` or `,` never sees a cell start inside another).
 fn to_csv(rows: &[EventRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
     out.write_record(EVENT_COLUMNS)?;
     for row in rows {
         let text = |value: &Option<String>| defused(value.as_deref().unwrap_or(""));
@@ -66,10 +69,18 @@ fn to_csv(rows: &[EventRow]) -> Result<Vec<u8>, csv::Error> {
     out.into_inner().map_err(|error| error.into_error().into())
 }
 
-/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@`, tab or
-/// carriage return gets a leading `'` (OWASP's CSV injection advice).
+/// A cell a spreadsheet will not run as a formula (OWASP's CSV injection advice, widened):
+/// when its first visible character, after any whitespace or invisible characters (no-break and
+/// zero-width spaces, byte-order marks), is `=`, `+`, `-`, `@` or `;`, or one of their
+/// full-width forms, or the cell starts with a tab or a line break, it gets a leading `'`.
 fn defused(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let invisible = |c: char| {
+        c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    };
+    let first = cell.trim_start_matches(invisible).chars().next();
+    let formula =
+        first.is_some_and(|c| "=+-@;\u{FF1D}\u{FF0B}\u{FF0D}\u{FF20}\u{FF1B}".contains(c));
+    if formula || cell.starts_with(['\t', '\r', '\n']) {
         format!("'{cell}")
     } else {
         cell.to_owned()
@@ -99,6 +110,17 @@ mod tests {
         assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(defused("-1+2"), "'-1+2");
         assert_eq!(defused("fine = ok"), "fine = ok");
+        for attack in [
+            " =1+1",
+            "\n=1+1",
+            "\u{A0}=1+1",
+            "\u{200B}=1+1",
+            "\u{FF1D}1+1",
+            ";=1+1",
+            "\u{FEFF}@SUM(A1)",
+        ] {
+            assert_eq!(defused(attack), format!("'{attack}"), "{attack:?}");
+        }
         assert_eq!(file_name("a/b \"c\".csv"), "a_b__c__csv");
     }
 }

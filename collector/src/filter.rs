@@ -5,6 +5,10 @@
 use chrono::{Days, NaiveDate};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Deserialize;
+use survey_widget::core::metric::Category;
+
+/// Longest comment search, in characters: a search costs time in proportion to its length.
+pub const MAX_Q_CHARS: usize = 200;
 
 /// The query string as received.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -40,11 +44,31 @@ impl Filter {
                 })
                 .transpose()
         };
+        let category = non_empty(query.category);
+        if let Some(category) = &category {
+            if Category::from_key(category).is_none() {
+                return Err(format!(
+                    "category: {category:?} is not a category (promoter, detractor, ...)"
+                ));
+            }
+        }
+        let q = non_empty(query.q);
+        if let Some(q) = &q {
+            let chars = q.chars().count();
+            if chars > MAX_Q_CHARS {
+                return Err(format!(
+                    "q: {chars} characters, at most {MAX_Q_CHARS} allowed"
+                ));
+            }
+            if q.chars().any(char::is_control) {
+                return Err("q: control characters are not allowed".into());
+            }
+        }
         Ok(Filter {
             from: date("from", query.from)?,
             to: date("to", query.to)?,
-            category: non_empty(query.category),
-            q: non_empty(query.q),
+            category,
+            q,
         })
     }
 

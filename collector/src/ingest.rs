@@ -1,6 +1,6 @@
 //! Parsing and validating a `POST /v1/events` body (SPEC 3.5). Pure: no I/O.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde_json::Value;
 use survey_widget::core::config::check_survey_id;
 use survey_widget::core::event::{Event, EventKind, MAX_COMMENT_CHARS};
@@ -27,6 +27,9 @@ pub struct Rejection {
     pub index: Option<usize>,
 }
 
+/// Most events in one request (an array body).
+pub const MAX_BATCH: usize = 20;
+
 /// How far ahead of the collector's clock an event's `at` may be (clock skew): one day.
 pub const MAX_FUTURE_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -38,6 +41,10 @@ pub fn parse_body(body: &[u8], now: DateTime<Utc>) -> Result<Vec<Valid>, Rejecti
         index: None,
     })?;
     match value {
+        Value::Array(items) if items.len() > MAX_BATCH => Err(Rejection {
+            message: format!("{} events in one request, at most {MAX_BATCH}", items.len()),
+            index: None,
+        }),
         Value::Array(items) => items
             .into_iter()
             .enumerate()
@@ -59,6 +66,9 @@ pub fn parse_body(body: &[u8], now: DateTime<Utc>) -> Result<Vec<Valid>, Rejecti
 
 /// Checks one event; the error names the field at fault.
 fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
+    if !value.is_object() {
+        return Err("an event must be a JSON object".into());
+    }
     if let Some(fields) = value.as_object_mut() {
         // The client's category is ignored, whatever it holds: it is recomputed from the score.
         fields.remove("category");
@@ -86,9 +96,17 @@ fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
     if let Some(visitor_id) = &event.visitor_id {
         check_text("visitor_id", visitor_id, 256, false)?;
     }
+    if event.at.len() > 40 {
+        return Err(format!(
+            "at: {} characters, not a date-time",
+            event.at.chars().count()
+        ));
+    }
     let at = DateTime::parse_from_rfc3339(&event.at)
         .map_err(|e| format!("at: {:?} is not an RFC 3339 date-time ({e})", event.at))?
         .with_timezone(&Utc);
+    // Stored in one form: UTC, milliseconds.
+    event.at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
     if at.timestamp_millis() - now.timestamp_millis() > MAX_FUTURE_MS {
         return Err(format!(
             "at: {} is more than a day ahead of the collector's clock",
@@ -132,7 +150,9 @@ fn truncated(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
-/// Checks a text field's length in characters (and that it is not blank when `required`).
+/// Checks a text field: not blank when `required`, at most `max_chars` characters, and no
+/// control characters (a comment may hold line breaks and tabs). NUL and its kin are refused
+/// here, as a client mistake, rather than failing in the database.
 fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<(), String> {
     if required && value.trim().is_empty() {
         return Err(format!("{field}: must not be empty"));
@@ -142,6 +162,10 @@ fn check_text(field: &str, value: &str, max_chars: usize, required: bool) -> Res
         return Err(format!(
             "{field}: {chars} characters, at most {max_chars} allowed"
         ));
+    }
+    let allowed = |c: char| field == "comment" && matches!(c, '\n' | '\t' | '\r');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(format!("{field}: control characters are not allowed"));
     }
     Ok(())
 }

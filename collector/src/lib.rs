@@ -19,6 +19,7 @@ pub mod manage;
 pub mod pages;
 pub mod report;
 pub mod routes;
+pub mod static_files;
 pub mod store;
 pub mod surveys;
 
@@ -26,7 +27,7 @@ use anyhow::Context;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, MethodRouter};
 use axum::Router;
 use config::Config;
@@ -41,7 +42,6 @@ use std::time::{Duration, Instant};
 use store::Store;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Largest accepted request body; bigger ones get 413.
@@ -180,12 +180,9 @@ pub fn app(state: AppState) -> Router {
         };
         router = router.route(path, handler);
     }
-    let files = ServeDir::new(&state.static_dir)
-        .precompressed_br()
-        .precompressed_gzip();
     router
         .route("/v1/{*rest}", any(api::not_found))
-        .fallback_service(files)
+        .fallback(static_files::service(&state.static_dir))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -199,6 +196,7 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -215,6 +213,33 @@ fn cors_layer(origins: AllowOrigin, method: Method) -> CorsLayer {
         .max_age(Duration::from_secs(24 * 60 * 60))
 }
 
+/// With `--public-url`, only requests for that host are served (421 otherwise): a web page
+/// that rebinds its own name to this collector's address (DNS rebinding) cannot read it.
+/// `/health` answers any host, for load balancers' probes.
+async fn check_host(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(public) = state.public_url.as_deref() else {
+        return next.run(request).await;
+    };
+    let expected = public.split_once("://").map_or(public, |(_, rest)| rest);
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    if request.uri().path() == "/health" || host.is_none_or(|h| h.eq_ignore_ascii_case(expected)) {
+        return next.run(request).await;
+    }
+    api::ApiError::new(
+        axum::http::StatusCode::MISDIRECTED_REQUEST,
+        "this collector answers only for its public URL (--public-url)",
+    )
+    .into_response()
+}
+
 /// Logs one line per request: method, path (never the query, which may hold the write key),
 /// status and latency in milliseconds.
 async fn log_request(request: Request, next: Next) -> Response {
@@ -226,18 +251,88 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.
+/// How long the server waits at most for a request's headers, its body, and a response.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    /// From the connection (or the previous request) to the end of the headers: a client that
+    /// sends headers slowly (slowloris) is disconnected after this.
+    pub headers: Duration,
+    /// For the whole request, body and handler included: 408 after this.
+    pub request: Duration,
+    /// After a shutdown signal, open connections get this long to finish; then they are
+    /// dropped and the process exits.
+    pub shutdown: Duration,
+}
+
+/// At most this many requests are handled at once; more wait their turn.
+pub const MAX_CONCURRENT_REQUESTS: usize = 1024;
+
+/// Serves `state` on `listener` until `shutdown` completes, then lets open requests finish
+/// (within `timeouts.shutdown`). Each connection is served by hyper with a header-read timeout;
+/// every request has a deadline.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    timeouts: Timeouts,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use tower::ServiceExt;
+
+    let router = app(state)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+            MAX_CONCURRENT_REQUESTS,
+        ));
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.headers);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        // Out of file descriptors and the like: wait instead of spinning.
+                        tracing::warn!(%error, "cannot accept a connection");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let router = router.clone();
+                let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    router.clone().oneshot(request.map(axum::body::Body::new))
+                });
+                let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection.into_owned());
+                tokio::spawn(async move {
+                    if let Err(error) = connection.await {
+                        tracing::debug!(%error, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(timeouts.shutdown) => {
+            tracing::warn!(seconds = timeouts.shutdown.as_secs(), "connections still open after the shutdown deadline; stopping anyway");
+        }
+    }
+    Ok(())
 }
 
 /// Opens the database, binds, prints `survey-collector listening on http://ADDR` and serves
@@ -257,7 +352,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::warn!(dir = %config.static_dir.display(), "static directory not found; only the API and reports are served");
     }
     println!("survey-collector listening on http://{addr}");
-    serve(listener, state, shutdown_signal())
+    let timeouts = Timeouts {
+        headers: Duration::from_secs(config.header_timeout_seconds.into()),
+        request: Duration::from_secs(config.request_timeout_seconds.into()),
+        shutdown: Duration::from_secs(config.shutdown_timeout_seconds.into()),
+    };
+    serve(listener, state, timeouts, shutdown_signal())
         .await
         .context("server failed")?;
     tracing::info!("stopped");

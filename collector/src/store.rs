@@ -11,8 +11,14 @@ use survey_widget::core::metric::Kind;
 /// A handle on the database (cheap to clone; a connection pool).
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Ingest, accounts, surveys and settings.
     pub(crate) pool: AnyPool,
+    /// Reports, listings and exports (reads that may be slow).
+    pub(crate) reports: AnyPool,
 }
+
+/// How long a report statement may run on PostgreSQL, in milliseconds.
+pub const REPORT_STATEMENT_TIMEOUT_MS: u32 = 10_000;
 
 /// Counts of one survey, for the kind its report uses.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -146,34 +152,56 @@ struct Identity {
 
 impl Store {
     /// Connects to `url` (creating a SQLite file when the URL says `mode=rwc`) and migrates.
+    ///
+    /// Two pools: one for ingest and the console's writes, and a small one for reports, so a
+    /// visitor's answer never waits behind an owner's slow report. On PostgreSQL, report
+    /// statements end after [`REPORT_STATEMENT_TIMEOUT_MS`].
     pub async fn connect(url: &str) -> Result<Store, sqlx::Error> {
         sqlx::any::install_default_drivers();
         // One direct connection first: a pool would retry a refused connection until its
-        // timeout and then report only that it timed out.
-        AnyConnection::connect(url).await?.close().await?;
+        // timeout and then report only that it timed out. It also switches a SQLite database
+        // to WAL (readers never block the writer) once, before any pool connection exists.
+        let mut first = AnyConnection::connect(url).await?;
+        if first.backend_name() == "SQLite" {
+            first.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        first.close().await?;
         // Through `Any`, every connection to `sqlite::memory:` opens its own empty database: keep
         // exactly one, and never reap it (the database lives only while its connection is open).
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let pool = AnyPoolOptions::new()
-            .max_connections(if in_memory { 1 } else { 8 })
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .after_connect(|conn, _| {
-                Box::pin(async move {
-                    // SQLite: readers do not block the writer, and commits need no fsync of the
-                    // database file (still durable across a crash of the process).
-                    if conn.backend_name() == "SQLite" {
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        let options = |connections: u32, reports: bool| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if conn.backend_name() == "SQLite" {
+                            // An acknowledged event survives a power loss, not only a crash.
+                            conn.execute("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000")
+                                .await?;
+                        } else if reports {
+                            conn.execute(
+                                format!("SET statement_timeout = {REPORT_STATEMENT_TIMEOUT_MS}")
+                                    .as_str(),
+                            )
                             .await?;
-                    }
-                    Ok(())
+                        }
+                        Ok(())
+                    })
                 })
-            })
+        };
+        let pool = options(if in_memory { 1 } else { 8 }, false)
             .connect(url)
             .await?;
         sqlx::migrate!().run(&pool).await?;
-        Ok(Store { pool })
+        let reports = if in_memory {
+            pool.clone()
+        } else {
+            options(4, true).connect(url).await?
+        };
+        Ok(Store { pool, reports })
     }
 
     /// Stores `events` in one transaction, stamped with `received_at`: all or none. A repeated
@@ -262,7 +290,7 @@ impl Store {
         .bind(survey_id)
         .bind(start)
         .bind(end)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reports)
         .await?;
         Ok(survey_counts(rows))
     }
@@ -285,7 +313,7 @@ impl Store {
         .bind(kind.key())
         .bind(start)
         .bind(end)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reports)
         .await?;
         Ok(rows
             .into_iter()
@@ -354,7 +382,7 @@ impl Store {
             .bind(end)
             .bind(filter.category.as_deref())
             .bind(filter.like_pattern())
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reports)
             .await
     }
 
@@ -383,7 +411,7 @@ impl Store {
             Some((at_ms, id)) => query.bind(at_ms).bind(id),
             None => query,
         };
-        query.fetch_all(&self.pool).await
+        query.fetch_all(&self.reports).await
     }
 }
 

@@ -170,8 +170,13 @@ fn help_explains_every_option_and_its_environment_variable() {
         "--static-dir",
         "--cors-origin",
         "COLLECTOR_CORS_ORIGINS",
-        "--write-key",
+        "--write-key-file",
         "COLLECTOR_WRITE_KEY",
+        "--database-url-file",
+        "--header-timeout-seconds",
+        "--shutdown-timeout-seconds",
+        "--trust-forwarded-for",
+        "--public-url",
         "X-Write-Key",
         "--log-format",
         "COLLECTOR_LOG_FORMAT",
@@ -426,4 +431,97 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
     let _ = collector.kill();
     let _ = collector.wait();
     let _ = std::fs::remove_file(&db);
+}
+
+#[test]
+fn a_slow_client_is_cut_off_and_cannot_hold_a_shutdown() {
+    let (url, db) = temp_database("slowloris");
+    let collector = start(&[
+        "--database-url",
+        &url,
+        "--header-timeout-seconds",
+        "1",
+        "--shutdown-timeout-seconds",
+        "1",
+    ]);
+    // Half the headers, then silence: the server hangs up after its header timeout.
+    let mut slow = TcpStream::connect(&collector.addr).unwrap();
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let start = Instant::now();
+    let mut buffer = [0u8; 256];
+    let outcome = slow.read(&mut buffer);
+    assert!(
+        outcome.is_ok() && start.elapsed() < Duration::from_secs(4),
+        "{outcome:?} after {:?}: the server should hang up (or answer 408) after 1 s",
+        start.elapsed()
+    );
+
+    // A half-sent request at SIGTERM does not keep the process alive past its deadline.
+    let mut pending = TcpStream::connect(&collector.addr).unwrap();
+    pending
+        .write_all(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        .unwrap();
+    sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    collector.terminate();
+    let logs = collector.wait();
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "stopped after {:?}: {logs}",
+        start.elapsed()
+    );
+    assert!(!logs.contains("database is locked"), "{logs}");
+    let _ = std::fs::remove_file(&db);
+}
+
+#[test]
+fn secrets_come_from_files_or_the_environment() {
+    let (url, db) = temp_database("secrets");
+    let dir = std::env::temp_dir();
+    let url_file = dir.join(format!("survey-url-{}", std::process::id()));
+    let key_file = dir.join(format!("survey-key-{}", std::process::id()));
+    std::fs::write(&url_file, format!("{url}\n")).unwrap();
+    std::fs::write(&key_file, "k3y\n").unwrap();
+    let collector = start(&[
+        "--database-url-file",
+        url_file.to_str().unwrap(),
+        "--write-key-file",
+        key_file.to_str().unwrap(),
+    ]);
+    let event = shown_event();
+    assert_eq!(
+        request(&collector.addr, "POST", "/v1/events", &event).0,
+        401
+    );
+    let (status, _, _) = request_with(
+        &collector.addr,
+        "POST",
+        "/v1/events",
+        "X-Write-Key: k3y\r\n",
+        &event,
+    );
+    assert_eq!(status, 200);
+    collector.stop();
+    assert!(
+        std::fs::metadata(&db).is_ok(),
+        "the URL from the file was used"
+    );
+    let on_command_line = run(&["--write-key", "k3y"]);
+    assert!(
+        !on_command_line.status.success(),
+        "no secret on the command line"
+    );
+    let output = run(&[
+        "--listen",
+        "127.0.0.1:1",
+        "--database-url",
+        "postgres://u:secret@127.0.0.1:1/db",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("holds a password"), "{stderr}");
+    for file in [&url_file, &key_file, &db] {
+        let _ = std::fs::remove_file(file);
+    }
 }

@@ -105,14 +105,14 @@ fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
     let at = DateTime::parse_from_rfc3339(&event.at)
         .map_err(|e| format!("at: {:?} is not an RFC 3339 date-time ({e})", event.at))?
         .with_timezone(&Utc);
-    // Stored in one form: UTC, milliseconds.
-    event.at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
     if at.timestamp_millis() - now.timestamp_millis() > MAX_FUTURE_MS {
         return Err(format!(
             "at: {} is more than a day ahead of the collector's clock",
             event.at
         ));
     }
+    // Stored in one form: UTC, milliseconds.
+    event.at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
 
     if event.event == EventKind::Response {
         let score = event

@@ -141,7 +141,7 @@ async fn trend_is_weekly_and_comments_are_newest_first(db: Db) {
     assert_eq!(comments, ["newest", "older"]);
     assert_eq!(
         report["comments"][0],
-        json!({"id": uuid("b"), "score": 3, "category": "difficult", "comment": "newest", "at": "2026-11-24T09:00:00+01:00", "locale": "en"})
+        json!({"id": uuid("b"), "score": 3, "category": "difficult", "comment": "newest", "at": "2026-11-24T08:00:00.000Z", "locale": "en"})
     );
 }
 

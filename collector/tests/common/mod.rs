@@ -223,11 +223,18 @@ pub async fn post_events(
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
-/// POSTs a JSON value as `text/plain;charset=UTF-8` (what the widget sends) and expects 200.
+/// POSTs a JSON value as `text/plain;charset=UTF-8` (what the widget sends) and expects 200;
+/// an array goes in requests of at most 20 events (the collector's limit).
 pub async fn post_ok(app: &Router, events: Value) {
-    let (status, body) =
-        post_events(app, Some("text/plain;charset=UTF-8"), events.to_string()).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let batches = match events {
+        Value::Array(items) => items.chunks(20).map(|chunk| Value::from(chunk.to_vec())).collect(),
+        one => vec![one],
+    };
+    for batch in batches {
+        let (status, body) =
+            post_events(app, Some("text/plain;charset=UTF-8"), batch.to_string()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
 }
 
 /// GETs `uri`; returns status, headers and the body as text.

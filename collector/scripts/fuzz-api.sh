@@ -48,4 +48,6 @@ fuzz() {
         "$@"
 }
 fuzz --checks "$CHECKS,positive_data_acceptance" --include-operation-id-regex "$WIDGET_OPERATIONS" "$@"
-fuzz --checks "$CHECKS" --exclude-operation-id-regex "$WIDGET_OPERATIONS" "$@"
+# Not fuzzed: adding webhooks, whose random URLs would make the collector resolve names and
+# send to addresses off this machine (tests/webhooks.rs covers that operation on loopback).
+fuzz --checks "$CHECKS" --exclude-operation-id-regex "$WIDGET_OPERATIONS|^addWebhook$" "$@"

@@ -153,7 +153,11 @@ pub async fn post_events(
     })?;
     check_known_surveys(&state, &events).await?;
     let received_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    match state.store.insert(&events, &received_at).await {
+    match state
+        .store
+        .insert(&events, &received_at, state.webhook_settle_ms)
+        .await
+    {
         Ok(()) => Ok(Json(json!({"accepted": events.len()})).into_response()),
         Err(InsertError::Conflict(index)) => Err(ApiError {
             index: (events.len() > 1).then_some(index),

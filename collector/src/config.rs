@@ -141,6 +141,20 @@ pub struct Config {
     #[arg(long, env = "COLLECTOR_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 10)]
     pub shutdown_timeout_seconds: u16,
 
+    /// Seconds a webhook delivery of a score without a comment waits for the comment (one
+    /// delivery per response, sent once it is final).
+    #[arg(long, env = "COLLECTOR_WEBHOOK_SETTLE_SECONDS", default_value_t = 120)]
+    pub webhook_settle_seconds: u32,
+
+    /// Let webhooks reach loopback and private addresses (tests, trusted networks). Without it
+    /// such targets are refused, and so are link-local and cloud metadata addresses.
+    #[arg(long, env = "COLLECTOR_ALLOW_PRIVATE_WEBHOOKS")]
+    pub allow_private_webhooks: bool,
+
+    /// Erase events older than this many days (checked at start-up and daily).
+    #[arg(long, env = "COLLECTOR_RETENTION_DAYS")]
+    pub retention_days: Option<u32>,
+
     /// Behind a reverse proxy or load balancer: rate limits count the last address of
     /// `X-Forwarded-For` (the client the proxy saw) instead of the TCP peer (the proxy). Only
     /// with a proxy that sets the header; otherwise clients could choose their own address.

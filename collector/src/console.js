@@ -392,5 +392,34 @@ for (const button of document.querySelectorAll("[data-delete]")) {
     const csrf = document.querySelector("[data-csrf]")?.dataset.csrf;
     const result = await api("DELETE", button.dataset.delete, { csrf });
     if (result.ok) location.reload();
+    else button.after(el("p", { class: "field-error", role: "alert" }, errorMessage(result)));
+  });
+}
+
+// ---- webhooks ----
+for (const button of document.querySelectorAll("[data-test]")) {
+  button.addEventListener("click", async () => {
+    const result = await api("POST", button.dataset.test, { csrf: button.dataset.csrf });
+    const slot = button.closest("section").querySelector("[data-test-result]");
+    slot.textContent = result.ok && result.body.delivered
+      ? `Test delivery accepted (HTTP ${result.body.status}).`
+      : `Test delivery failed: ${result.body?.error || result.body?.status || errorMessage(result)}`;
+  });
+}
+const webhookForm = document.getElementById("webhook-form");
+if (webhookForm) {
+  webhookForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const list = (name) => webhookForm.elements[name].value.split(",").map((v) => v.trim()).filter(Boolean);
+    const body = {
+      url: webhookForm.elements.url.value.trim(),
+      secret: webhookForm.elements.secret.value,
+      surveys: list("surveys"),
+      categories: list("categories"),
+      format: webhookForm.elements.format.value,
+    };
+    const result = await api("POST", "/v1/webhooks", { body, csrf: webhookForm.dataset.csrf });
+    if (result.ok) location.reload();
+    else showError(webhookForm, result.body?.path || "", errorMessage(result))?.focus();
   });
 }

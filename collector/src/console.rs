@@ -294,6 +294,132 @@ pub async fn access_page(
     Ok(Html(layout("Users and tokens", Some(&principal), body)))
 }
 
+/// `GET /admin/webhooks`: webhooks with their recent deliveries, a form to add one, and a
+/// test delivery per webhook.
+pub async fn webhooks_page(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+) -> Result<Html<String>, ApiError> {
+    let webhooks = state.store.webhooks().await?;
+    let mut logs = Vec::new();
+    for webhook in &webhooks {
+        logs.push(state.store.deliveries(&webhook.id).await?);
+    }
+    let csrf = principal.csrf.clone().unwrap_or_default();
+    let body = html! {
+        header.top { h1 { "Webhooks" } }
+        p.hint { "One signed POST per response once it is final (its comment arrived, or two minutes after the score), retried for 24 hours. See the README for verifying the signature." }
+        @for (webhook, log) in webhooks.iter().zip(&logs) {
+            section.card {
+                h2 { code { (webhook.url) } }
+                p.muted {
+                    (match webhook.format { crate::webhooks::Format::Json => "JSON", crate::webhooks::Format::Slack => "Slack" })
+                    " · surveys: " (if webhook.surveys.is_empty() { "all".to_owned() } else { webhook.surveys.join(", ") })
+                    " · categories: " (if webhook.categories.is_empty() { "all".to_owned() } else { webhook.categories.join(", ") })
+                }
+                div.actions {
+                    button type="button" data-test=(format!("/v1/webhooks/{}/test", webhook.id)) data-csrf=(csrf) { "Send test delivery" }
+                    button type="button" .danger data-delete=(format!("/v1/webhooks/{}", webhook.id)) data-csrf=(csrf) aria-label=(format!("Delete the webhook to {}", webhook.url)) { "Delete" }
+                }
+                p role="status" data-test-result {}
+                @if log.is_empty() {
+                    p.empty { "No deliveries yet." }
+                } @else {
+                    table.surveys {
+                        caption.visually-hidden { "Recent deliveries" }
+                        thead { tr { th { "Delivery" } th { "Status" } th.num { "Attempts" } th { "Last answer" } } }
+                        tbody {
+                            @for delivery in log {
+                                tr {
+                                    td { code { (delivery.id.get(..8).unwrap_or(&delivery.id)) } }
+                                    td { (status_badge(&delivery.status)) }
+                                    td.num { (delivery.attempts) }
+                                    td { (delivery.last_status.map(|s| s.to_string()).unwrap_or_default()) " " (delivery.last_error.as_deref().unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.card {
+            h2 { "Add a webhook" }
+            form #webhook-form data-csrf=(csrf) {
+                (text_input("url", "URL (https://...)", "url"))
+                (text_input("secret", "Secret (at least 16 characters; signs every delivery)", "secret"))
+                (text_input("surveys", "Only these surveys (ids, comma-separated; empty: all)", "surveys"))
+                (text_input("categories", "Only these categories (e.g. detractor; empty: all)", "categories"))
+                (field_select("format", "Format", &[("json", "JSON"), ("slack", "Slack incoming webhook")], "json"))
+                p #form-error.field-error role="alert" {}
+                button type="submit" { "Add webhook" }
+            }
+        }
+    };
+    Ok(Html(layout("Webhooks", Some(&principal), body)))
+}
+
+/// Query of `GET /admin/visitors`.
+#[derive(Debug, serde::Deserialize)]
+pub struct VisitorQuery {
+    id: Option<String>,
+}
+
+/// `GET /admin/visitors?id=`: search by visitor id; their latest answers and events, and (for
+/// admins) erasure.
+pub async fn visitors_page(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    query: Result<axum::extract::Query<VisitorQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Html<String>, ApiError> {
+    let id = query
+        .ok()
+        .and_then(|q| q.0.id)
+        .filter(|id| !id.trim().is_empty());
+    let profile = match &id {
+        Some(id) => state.store.visitor(id).await?,
+        None => None,
+    };
+    let admin = principal.role == crate::auth::Role::Admin;
+    let body = html! {
+        header.top { h1 { "Visitors" } }
+        form.inline-form method="get" action="/admin/visitors" {
+            label for="visitor-id" { "Visitor id (the identity cookie's value)" }
+            input #visitor-id name="id" value=(id.clone().unwrap_or_default());
+            button type="submit" { "Find" }
+        }
+        @if let Some(id) = &id {
+            @match &profile {
+                None => { p.empty role="status" { "Nothing is stored for " code { (id) } "." } }
+                Some(profile) => {
+                    section.card {
+                        h2 { "Latest answers" }
+                        table.surveys {
+                            thead { tr { th { "Kind" } th.num { "Score" } th { "Category" } th { "Comment" } th { "Survey" } th { "When" } } }
+                            tbody {
+                                @for (kind, latest) in &profile.latest {
+                                    tr {
+                                        td { (kind.to_uppercase()) }
+                                        td.num { (latest["score"]) }
+                                        td { (latest["category"].as_str().unwrap_or("")) }
+                                        td { (latest["comment"].as_str().unwrap_or("")) }
+                                        td { (latest["survey_id"].as_str().unwrap_or("")) }
+                                        td { (latest["at"].as_str().unwrap_or("")) }
+                                    }
+                                }
+                            }
+                        }
+                        p.hint { (profile.events.len()) " events stored." }
+                        @if admin {
+                            button type="button" .danger data-delete=(format!("/v1/visitors/{}", encoded(id))) data-csrf=(principal.csrf.clone().unwrap_or_default()) { "Erase this visitor's answers" }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(layout("Visitors", Some(&principal), body)))
+}
+
 /// The built-in texts of every language, for the editor's placeholders.
 fn builtins(company: &str) -> Value {
     let mut out = Map::new();

@@ -22,6 +22,8 @@ pub mod routes;
 pub mod static_files;
 pub mod store;
 pub mod surveys;
+pub mod visitors;
+pub mod webhooks;
 
 use anyhow::Context;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
@@ -76,6 +78,10 @@ pub struct AppState {
     pub event_limit: limit::EventLimit,
     /// Whether the client is the last address of `X-Forwarded-For` (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// How webhook deliveries are sent (and where they may go).
+    pub webhooks: Arc<webhooks::worker::WorkerOptions>,
+    /// How long after a score without a comment its webhook deliveries wait for the comment.
+    pub webhook_settle_ms: i64,
 }
 
 impl AppState {
@@ -108,6 +114,18 @@ impl AppState {
             known_surveys: config.known_surveys_only,
             event_limit: limit::EventLimit::per_minute(config.events_per_minute),
             trust_forwarded_for: config.trust_forwarded_for,
+            webhooks: Arc::new(webhooks::worker::WorkerOptions::new(
+                webhooks::target::TargetPolicy {
+                    resolver: Arc::new(webhooks::target::SystemResolver),
+                    allow_private: config.allow_private_webhooks,
+                },
+                config
+                    .public_url
+                    .clone()
+                    .map(|url| url.trim_end_matches('/').to_owned())
+                    .unwrap_or_else(|| format!("http://{}", config.listen)),
+            )),
+            webhook_settle_ms: i64::from(config.webhook_settle_seconds) * 1000,
         })
     }
 
@@ -352,14 +370,28 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::warn!(dir = %config.static_dir.display(), "static directory not found; only the API and reports are served");
     }
     println!("survey-collector listening on http://{addr}");
+    // Background work, stopped with the server: webhook deliveries and the retention.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(webhooks::worker::run(
+        state.store.clone(),
+        (*state.webhooks).clone(),
+        stopped.clone(),
+    ));
+    let retention = config
+        .retention_days
+        .map(|days| tokio::spawn(visitors::retention(state.store.clone(), days, stopped)));
     let timeouts = Timeouts {
         headers: Duration::from_secs(config.header_timeout_seconds.into()),
         request: Duration::from_secs(config.request_timeout_seconds.into()),
         shutdown: Duration::from_secs(config.shutdown_timeout_seconds.into()),
     };
-    serve(listener, state, timeouts, shutdown_signal())
-        .await
-        .context("server failed")?;
+    let served = serve(listener, state, timeouts, shutdown_signal()).await;
+    let _ = stop.send(true);
+    let _ = worker.await;
+    if let Some(retention) = retention {
+        let _ = retention.await;
+    }
+    served.context("server failed")?;
     tracing::info!("stopped");
     Ok(())
 }

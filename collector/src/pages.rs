@@ -39,7 +39,9 @@ fn console_nav(principal: &Principal) -> Markup {
             nav aria-label="Console" {
                 a href="/admin" { "Surveys" }
                 a href="/report" { "Reports" }
+                a href="/admin/visitors" { "Visitors" }
                 @if principal.role == Role::Admin {
+                    a href="/admin/webhooks" { "Webhooks" }
                     a href="/admin/site" { "Site" }
                     a href="/admin/access" { "Users and tokens" }
                 }

@@ -4,7 +4,7 @@
 
 use crate::auth::guard::{guard, GuardState};
 use crate::auth::{login, Access};
-use crate::{api, console, export, html, manage, AppState};
+use crate::{api, console, export, html, manage, visitors, webhooks, AppState};
 use axum::http::Method;
 use axum::routing::{delete, get, post, put, MethodRouter};
 
@@ -94,6 +94,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         route(M::GET, "/report", Viewer, get(html::index)),
         route(M::GET, "/report/{id}", Viewer, get(html::survey)),
         route(M::GET, "/admin", Viewer, get(console::surveys_page)),
+        route(M::GET, "/v1/visitors/{id}", Viewer, get(visitors::profile)),
+        route(
+            M::GET,
+            "/admin/visitors",
+            Viewer,
+            get(console::visitors_page),
+        ),
         // Changing: surveys, the site, accounts.
         route(M::PUT, "/v1/surveys/{id}", Admin, put(manage::put_survey)),
         route(
@@ -143,6 +150,38 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/admin/surveys/{id}",
             Admin,
             get(console::editor_page),
+        ),
+        route(M::GET, "/v1/webhooks", Admin, get(webhooks::api::list)),
+        route(M::POST, "/v1/webhooks", Admin, post(webhooks::api::create)),
+        route(
+            M::DELETE,
+            "/v1/webhooks/{id}",
+            Admin,
+            delete(webhooks::api::delete),
+        ),
+        route(
+            M::GET,
+            "/v1/webhooks/{id}/deliveries",
+            Admin,
+            get(webhooks::api::deliveries),
+        ),
+        route(
+            M::POST,
+            "/v1/webhooks/{id}/test",
+            Admin,
+            post(webhooks::api::test),
+        ),
+        route(
+            M::DELETE,
+            "/v1/visitors/{id}",
+            Admin,
+            delete(visitors::erase),
+        ),
+        route(
+            M::GET,
+            "/admin/webhooks",
+            Admin,
+            get(console::webhooks_page),
         ),
         route(M::GET, "/admin/site", Admin, get(console::site_page)),
         route(M::GET, "/admin/access", Admin, get(console::access_page)),

@@ -3,9 +3,11 @@
 
 use crate::filter::Filter;
 use crate::ingest::Valid;
+use crate::webhooks;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, FromRow};
+use survey_widget::core::event::EventKind;
 use survey_widget::core::metric::Kind;
 
 /// A handle on the database (cheap to clone; a connection pool).
@@ -15,6 +17,8 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     /// Reports, listings and exports (reads that may be slow).
     pub(crate) reports: AnyPool,
+    /// PostgreSQL rather than SQLite (for the few statements that differ).
+    postgres: bool,
 }
 
 /// How long a report statement may run on PostgreSQL, in milliseconds.
@@ -201,13 +205,33 @@ impl Store {
         } else {
             options(4, true).connect(url).await?
         };
-        Ok(Store { pool, reports })
+        Ok(Store {
+            pool,
+            reports,
+            postgres: url.starts_with("postgres"),
+        })
+    }
+
+    /// Whether the database is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
     }
 
     /// Stores `events` in one transaction, stamped with `received_at`: all or none. A repeated
     /// id is harmless (idempotent) unless it names another event, survey, kind or visitor than
-    /// the stored one: then nothing is stored ([`InsertError::Conflict`]).
-    pub async fn insert(&self, events: &[Valid], received_at: &str) -> Result<(), InsertError> {
+    /// the stored one: then nothing is stored ([`InsertError::Conflict`]). Responses queue their
+    /// webhook deliveries in the same transaction (see [`webhooks::enqueue`]).
+    pub async fn insert(
+        &self,
+        events: &[Valid],
+        received_at: &str,
+        settle_ms: i64,
+    ) -> Result<(), InsertError> {
+        let webhooks = if events.iter().any(|v| v.event.event == EventKind::Response) {
+            self.webhooks().await?
+        } else {
+            Vec::new()
+        };
         let mut tx = self.pool.begin().await?;
         for (
             index,
@@ -254,6 +278,9 @@ impl Store {
                 if stored != sent {
                     return Err(InsertError::Conflict(index));
                 }
+            }
+            if e.event == EventKind::Response && !webhooks.is_empty() {
+                webhooks::enqueue(&mut tx, &webhooks, e, settle_ms).await?;
             }
         }
         tx.commit().await?;

@@ -117,6 +117,9 @@ pub fn config(database_url: &str) -> Config {
         known_surveys_only: KnownSurveys::Auto,
         events_per_minute: 0,
         trust_forwarded_for: false,
+        webhook_settle_seconds: 120,
+        allow_private_webhooks: true,
+        retention_days: None,
         admin_email: None,
         admin_password: None,
     }
@@ -227,7 +230,10 @@ pub async fn post_events(
 /// an array goes in requests of at most 20 events (the collector's limit).
 pub async fn post_ok(app: &Router, events: Value) {
     let batches = match events {
-        Value::Array(items) => items.chunks(20).map(|chunk| Value::from(chunk.to_vec())).collect(),
+        Value::Array(items) => items
+            .chunks(20)
+            .map(|chunk| Value::from(chunk.to_vec()))
+            .collect(),
         one => vec![one],
     };
     for batch in batches {

@@ -1,0 +1,94 @@
+// Closing the loop in the console (SPEC 7.3): a webhook added in the console gets a signed test
+// delivery and a real one when a visitor answers; a visitor found by id shows their latest
+// answer and can be erased. The receiver listens on 127.0.0.1 (--allow-private-webhooks).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { createHmac } from "node:crypto";
+import {
+  startCollector, launchChromium, openSurveyPage, surveyConfig, signInConsole, axeViolations,
+  eventually, getJson, CONSOLE_ADMIN_ENV,
+} from "./harness.mjs";
+
+const SECRET = "a shared secret for the e2e";
+const env = { received: [] };
+
+before(async () => {
+  env.receiver = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => { body += chunk; });
+    request.on("end", () => {
+      env.received.push({ headers: request.headers, body });
+      response.writeHead(200).end("ok");
+    });
+  });
+  await new Promise((resolve) => env.receiver.listen(0, "127.0.0.1", resolve));
+  env.collector = await startCollector({
+    env: CONSOLE_ADMIN_ENV,
+    args: ["--allow-private-webhooks", "--webhook-settle-seconds", "1"],
+  });
+  env.browser = await launchChromium();
+});
+after(async () => {
+  await env.browser?.close();
+  env.collector?.stop();
+  env.receiver?.close();
+});
+
+function verified({ headers, body }) {
+  const expected = "sha256=" + createHmac("sha256", SECRET).update(`${headers["x-survey-timestamp"]}.${body}`).digest("hex");
+  return headers["x-survey-signature"] === expected;
+}
+
+test("a webhook added in the console gets a signed test delivery and each answer once", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await signInConsole(page, env.collector.url);
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  await page.getByLabel("URL (https://...)").fill(`http://127.0.0.1:${env.receiver.address().port}/hook`);
+  await page.getByLabel(/^Secret/).fill(SECRET);
+  await page.getByLabel(/^Only these categories/).fill("detractor");
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await page.getByRole("button", { name: "Send test delivery" }).click();
+  await page.getByText(/Test delivery accepted \(HTTP 200\)/).waitFor();
+  assert.equal(env.received.length, 1);
+  assert.ok(verified(env.received[0]), "the test delivery is signed");
+  assert.deepEqual(await axeViolations(page), []);
+
+  // A detractor answers on a site; a promoter does not match the filter.
+  for (const [visitorId, score] of [["v-sad", 2], ["v-happy", 10]]) {
+    const visitor = await openSurveyPage(env.browser, env.collector.url, { config: surveyConfig(), visitorId });
+    const dialog = visitor.page.getByRole("dialog");
+    await dialog.waitFor();
+    await dialog.getByRole("radio", { name: new RegExp(`^${score}\\b`) }).check();
+    await dialog.getByRole("textbox").fill(`comment from ${visitorId}`);
+    await dialog.getByRole("button", { name: "Send" }).click();
+    await dialog.getByRole("status").waitFor();
+    await visitor.context.close();
+  }
+  await eventually(() => Promise.resolve(env.received.length === 2), 15_000);
+  const delivery = JSON.parse(env.received[1].body);
+  assert.ok(verified(env.received[1]));
+  assert.equal(delivery.event.visitor_id, "v-sad");
+  assert.equal(delivery.event.comment, "comment from v-sad");
+  assert.equal(env.received[1].headers["x-survey-delivery"], delivery.delivery_id);
+  await page.reload();
+  await page.getByRole("cell", { name: "delivered" }).first().waitFor();
+  await context.close();
+});
+
+test("a visitor found by id shows their latest answer and can be erased", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await signInConsole(page, env.collector.url);
+  await page.getByRole("link", { name: "Visitors" }).click();
+  await page.getByLabel(/^Visitor id/).fill("v-happy");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("cell", { name: "comment from v-happy" }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByRole("button", { name: "Erase this visitor's answers" }).click();
+  await page.getByText(/Nothing is stored for/).waitFor();
+  const events = await getJson(`${env.collector.url}/v1/events?limit=1000&survey_id=s`);
+  assert.ok(events.events.every((e) => e.visitor_id !== "v-happy"));
+  await context.close();
+});

@@ -92,3 +92,27 @@ test("a visitor found by id shows their latest answer and can be erased", async 
   assert.ok(events.events.every((e) => e.visitor_id !== "v-happy"));
   await context.close();
 });
+
+test("answers carry the survey's report attributes, the device and the landing page's utm_*, and the report breaks down by them", async () => {
+  const config = surveyConfig({ id: "attrs", report_attributes: ["plan"] });
+  const visitor = await openSurveyPage(env.browser, env.collector.url, {
+    config, attributes: { plan: "pro", email: "not@sent.example" }, path: "/t/landing?utm_source=ads&utm_campaign=winter",
+  });
+  const dialog = visitor.page.getByRole("dialog");
+  await dialog.waitFor();
+  await dialog.getByRole("radio", { name: /^10\b/ }).check();
+  await dialog.getByRole("button", { name: "Send" }).click();
+  await dialog.getByRole("status").waitFor();
+  await visitor.context.close();
+  const byPlan = await eventually(async () => {
+    const report = await getJson(`${env.collector.url}/v1/surveys/attrs/report?by=plan`);
+    return report.breakdown?.length ? report : null;
+  });
+  assert.deepEqual(byPlan.breakdown, [{ value: "pro", responses: 1, score: 100 }]);
+  for (const [name, value] of [["device", "desktop"], ["utm_source", "ads"], ["utm_campaign", "winter"]]) {
+    const report = await getJson(`${env.collector.url}/v1/surveys/attrs/report?by=${name}`);
+    assert.deepEqual(report.breakdown.map((b) => b.value), [value], name);
+  }
+  const unnamed = await getJson(`${env.collector.url}/v1/surveys/attrs/report?by=email`);
+  assert.deepEqual(unnamed.breakdown, [], "attributes the survey does not name are never sent");
+});

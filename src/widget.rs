@@ -5,8 +5,10 @@ use crate::browser::visitor::visitor_language;
 use crate::browser::{json, outbox, page, shadow, storage};
 use crate::core::config::{self, Config, ConfigError, Parsed, Survey};
 use crate::core::eligibility::cookie_value;
-use crate::core::event::{Event, EventContext, EventKind};
+use crate::core::event::{report_attributes, Event, EventContext, EventKind};
 use crate::core::i18n::SurveyTexts;
+use crate::core::json::Json;
+use crate::core::map::Map;
 use crate::ui::popup::SurveyPopup;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -76,6 +78,10 @@ pub fn SurveyCard(
     /// A preview (the console's editor): nothing is sent, stored or dispatched.
     #[prop(optional)]
     preview: bool,
+    /// The visitor's attributes (`identify()`), of which the survey's `report_attributes`
+    /// go with its events.
+    #[prop(optional)]
+    visitor_attributes: Map<String, Json>,
 ) -> impl IntoView {
     let language = visitor_language(&config, &survey);
     let texts = Arc::new(SurveyTexts::resolve(&config, &survey, &language));
@@ -86,6 +92,12 @@ pub fn SurveyCard(
         visitor_id: cookie_value(&page::cookies(), &config.identity_cookie),
         locale: language.code.clone(),
         page_url: page::url(),
+        attributes: report_attributes(
+            &survey.report_attributes,
+            &visitor_attributes,
+            page::device(),
+            &page::landing_url(),
+        ),
     });
     let collector: Arc<str> = Arc::from(config.collector.as_str());
     let emit = move |dom_name: &'static str, event: Event| {

@@ -147,6 +147,7 @@ function startEditor(root) {
     ["dismiss_days", ["dismiss_days"], (f) => number(f.value), (f, v) => { f.value = v ?? ""; }],
     ["max_shows", ["max_shows"], (f) => number(f.value), (f, v) => { f.value = v ?? ""; }],
     ["sample_percent", ["sample_percent"], (f) => number(f.value), (f, v) => { f.value = v ?? ""; }],
+    ["report_attributes", ["report_attributes"], (f) => globs(f.value), (f, v) => { f.value = (v || []).join(", "); }],
   ];
 
   function fill() {

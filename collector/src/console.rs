@@ -187,6 +187,10 @@ pub async fn editor_page(
                     (number_input("max_shows", "Stop after this many unanswered shows", "max_shows", "3"))
                     (number_input("sample_percent", "Share of visitors asked (%)", "sample_percent", "100"))
                 }
+                fieldset {
+                    legend { "Reports" }
+                    (text_input("report_attributes", "Visitor attributes answers carry, for breakdowns (comma-separated, e.g. plan, country)", "report_attributes"))
+                }
                 p #form-error.field-error role="alert" {}
                 div.actions {
                     button type="submit" #save { "Save draft" }

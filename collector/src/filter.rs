@@ -1,5 +1,5 @@
-//! The report filter: `?from=YYYY-MM-DD&to=YYYY-MM-DD&category=C&q=TEXT`, shared by the JSON
-//! report, the HTML page and the CSV export. Empty parameters (as an HTML form sends them) are
+//! The report filter: `?from=YYYY-MM-DD&to=YYYY-MM-DD&category=C&q=TEXT&by=ATTRIBUTE`, shared
+//! by the JSON report, the HTML page and the CSV export (`by` adds a breakdown to reports). Empty parameters (as an HTML form sends them) are
 //! absent ones.
 
 use chrono::{Days, NaiveDate};
@@ -17,6 +17,7 @@ pub struct FilterQuery {
     to: Option<String>,
     category: Option<String>,
     q: Option<String>,
+    by: Option<String>,
 }
 
 /// A parsed filter. The dates select every figure (UTC days, both inclusive); `category` and
@@ -31,6 +32,8 @@ pub struct Filter {
     pub category: Option<String>,
     /// Only responses whose comment contains this text, ignoring case.
     pub q: Option<String>,
+    /// Break the report down by this attribute (`plan`, `device`, `utm_source`...).
+    pub by: Option<String>,
 }
 
 impl Filter {
@@ -64,11 +67,22 @@ impl Filter {
                 return Err("q: control characters are not allowed".into());
             }
         }
+        let by = non_empty(query.by);
+        if let Some(by) = &by {
+            let name = (1..=64).contains(&by.len())
+                && by
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+            if !name {
+                return Err(format!("by: {by:?} is not an attribute name"));
+            }
+        }
         Ok(Filter {
             from: date("from", query.from)?,
             to: date("to", query.to)?,
             category,
             q,
+            by,
         })
     }
 
@@ -87,6 +101,16 @@ impl Filter {
         (start, end)
     }
 
+    /// The period of the same length just before `from`..`to` (both set), for comparisons.
+    pub fn previous_period(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let (from, to) = (self.from?, self.to?);
+        let days = (to - from).num_days().checked_add(1).filter(|d| *d > 0)?;
+        let previous_to = from.pred_opt()?;
+        let previous_from =
+            previous_to.checked_sub_days(Days::new(u64::try_from(days - 1).ok()?))?;
+        Some((previous_from, previous_to))
+    }
+
     /// The `LIKE` pattern (escape character `\`) matching a lower-case comment containing `q`.
     pub fn like_pattern(&self) -> Option<String> {
         let q = self.q.as_deref()?.to_lowercase();
@@ -101,7 +125,11 @@ impl Filter {
     pub fn query_string(&self) -> String {
         let dates = [("from", self.from), ("to", self.to)]
             .map(|(name, day)| (name, day.map(|d| d.to_string())));
-        let texts = [("category", self.category.clone()), ("q", self.q.clone())];
+        let texts = [
+            ("category", self.category.clone()),
+            ("q", self.q.clone()),
+            ("by", self.by.clone()),
+        ];
         let pairs: Vec<String> = dates
             .into_iter()
             .chain(texts)
@@ -136,7 +164,19 @@ mod tests {
             to: text(to),
             category: text(""),
             q: text(q),
+            by: None,
         })
+    }
+
+    #[test]
+    fn the_previous_period_has_the_same_length() {
+        let week = parse("2026-11-16", "2026-11-22", "").unwrap();
+        let (from, to) = week.previous_period().unwrap();
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2026-11-09".into(), "2026-11-15".into())
+        );
+        assert_eq!(parse("2026-11-16", "", "").unwrap().previous_period(), None);
     }
 
     #[test]

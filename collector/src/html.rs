@@ -109,6 +109,18 @@ fn report_body(report: &Report, filter: &Filter) -> Markup {
                 (stat("Shown", report.shown.to_string()))
                 (stat("Response rate", percent(report.response_rate)))
                 (stat("Dismissed", report.dismissed.to_string()))
+                @if let Some(previous) = &report.previous {
+                    (stat(
+                        &format!("Previous period ({} to {})", previous.from, previous.to),
+                        format!("{} ({} responses)", score_text(kind, previous.score), previous.responses),
+                    ))
+                }
+            }
+        }
+        @if let (Some(breakdown), Some(by)) = (&report.breakdown, &filter.by) {
+            section.card {
+                h2 { "By " code { (by) } }
+                (breakdown_chart(kind, breakdown))
             }
         }
         section.card {
@@ -173,10 +185,46 @@ fn filter_form(report: &Report, filter: &Filter, csv_href: &str) -> Markup {
                 }
             }
             label { "Search comments" input type="search" name="q" value=(filter.q.as_deref().unwrap_or("")); }
+            label { "Break down by" input name="by" placeholder="plan, device, utm_source" value=(filter.by.as_deref().unwrap_or("")); }
             div.actions {
                 button type="submit" { "Apply" }
                 a href=(report_href(&report.survey_id)) { "Reset" }
                 a href=(csv_href) download { "Export CSV" }
+            }
+        }
+    }
+}
+
+/// The breakdown: one row per attribute value, its score as a bar on the kind's score range,
+/// with the number of responses.
+fn breakdown_chart(kind: Kind, breakdown: &[crate::report::Breakdown]) -> Markup {
+    let (low, high) = match kind {
+        Kind::Nps => (-100.0, 100.0),
+        Kind::Ces => (1.0, 7.0),
+        Kind::Csat => (0.0, 100.0),
+    };
+    html! {
+        @if breakdown.is_empty() {
+            p.empty { "No responses carry this attribute." }
+        } @else {
+            table.surveys.breakdown {
+                thead { tr { th { "Value" } th.num { "Responses" } th.num { "Score" } th { span.visually-hidden { "Score bar" } } } }
+                tbody {
+                    @for row in breakdown {
+                        @let share = row.score.map_or(0.0, |s| ((s - low) / (high - low)).clamp(0.0, 1.0));
+                        tr {
+                            td { (row.value) }
+                            td.num { (row.responses) }
+                            td.num { (score_text(kind, row.score)) }
+                            td {
+                                svg.chart viewBox="0 0 200 12" width="200" height="12" aria-hidden="true" {
+                                    rect.track x="0" y="0" width="200" height="12" rx="3" {}
+                                    rect.best x="0" y="0" width=(format!("{:.1}", 200.0 * share)) height="12" rx="3" {}
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -16,6 +16,59 @@ pub struct Valid {
     pub at_ms: i64,
     /// The ISO week of `at` in UTC, like `2026-W47`.
     pub week: String,
+    /// The event's attributes (`report_attributes`, `device`, `utm_*`), values as text.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Most attributes on one event.
+pub const MAX_ATTRIBUTES: usize = 20;
+
+/// Longest attribute value, in characters.
+pub const MAX_ATTRIBUTE_CHARS: usize = 200;
+
+/// Reads `attributes`: an object of at most [`MAX_ATTRIBUTES`] names (1-64 characters of
+/// `A-Z a-z 0-9 _ . -`) whose values are strings (at most [`MAX_ATTRIBUTE_CHARS`]) or numbers.
+fn attributes(value: Option<Value>) -> Result<Vec<(String, String)>, String> {
+    let fields = match value {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Object(fields)) => fields,
+        Some(_) => return Err("attributes: must be an object".into()),
+    };
+    if fields.len() > MAX_ATTRIBUTES {
+        return Err(format!(
+            "attributes: {} names, at most {MAX_ATTRIBUTES}",
+            fields.len()
+        ));
+    }
+    let name_ok = |name: &str| {
+        (1..=64).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    };
+    fields
+        .into_iter()
+        .map(|(name, value)| {
+            if !name_ok(&name) {
+                return Err(format!(
+                    "attributes: {:?} is not an attribute name",
+                    truncated(&name)
+                ));
+            }
+            let text = match value {
+                Value::String(text) => text,
+                Value::Number(number) => number.to_string(),
+                _ => return Err(format!("attributes.{name}: must be a string or a number")),
+            };
+            check_text(
+                &format!("attributes.{name}"),
+                &text,
+                MAX_ATTRIBUTE_CHARS,
+                false,
+            )?;
+            Ok((name, text))
+        })
+        .collect()
 }
 
 /// Why a body was refused: a message naming the field, and the event's index in an array body.
@@ -69,9 +122,11 @@ fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
     if !value.is_object() {
         return Err("an event must be a JSON object".into());
     }
+    let mut extra = None;
     if let Some(fields) = value.as_object_mut() {
         // The client's category is ignored, whatever it holds: it is recomputed from the score.
         fields.remove("category");
+        extra = fields.remove("attributes");
         // A whole number written as `9.0` is the integer 9 (as JSON Schema has it).
         if let Some(score) = fields.get_mut("score").filter(|score| score.is_f64()) {
             if let Some(whole) = score
@@ -138,7 +193,9 @@ fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
         (event.score, event.category, event.comment) = (None, None, None);
     }
     let week = at.iso_week();
+    let attributes = attributes(extra)?;
     Ok(Valid {
+        attributes,
         at_ms: at.timestamp_millis(),
         week: format!("{}-W{:02}", week.year(), week.week()),
         event,

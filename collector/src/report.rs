@@ -34,6 +34,36 @@ pub struct Report {
     pub trend: Vec<Week>,
     /// The newest comments the filter selects, newest first.
     pub comments: Vec<CommentRow>,
+    /// With `?by=NAME`: responses and score per value of that attribute, most responses first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<Vec<Breakdown>>,
+    /// With `from` and `to`: the period of the same length just before, for comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Previous>,
+}
+
+/// One value of a breakdown.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Breakdown {
+    /// The attribute's value.
+    pub value: String,
+    /// Responses with that value.
+    pub responses: u64,
+    /// Their score.
+    pub score: Option<f64>,
+}
+
+/// The figures of the previous period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Previous {
+    /// Its first day.
+    pub from: String,
+    /// Its last day.
+    pub to: String,
+    /// Its responses.
+    pub responses: u64,
+    /// Its score.
+    pub score: Option<f64>,
 }
 
 /// One bar of the distribution.
@@ -69,7 +99,44 @@ impl Report {
         };
         let by_week = store.scores_by_week(survey_id, counts.kind, filter).await?;
         let comments = store.comments(survey_id, counts.kind, filter).await?;
-        Ok(Some(Report::build(counts, &by_week, comments)))
+        let mut report = Report::build(counts, &by_week, comments);
+        if let Some(name) = &filter.by {
+            let rows = store
+                .scores_by_attribute(survey_id, report.kind, name, filter)
+                .await?;
+            let mut breakdown: Vec<Breakdown> = rows
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|rows| {
+                    let summary =
+                        Summary::from_counts(report.kind, rows.iter().map(|(_, s, n)| (*s, *n)));
+                    Breakdown {
+                        value: rows[0].0.clone(),
+                        responses: summary.responses,
+                        score: summary.score,
+                    }
+                })
+                .collect();
+            breakdown.sort_by(|a, b| b.responses.cmp(&a.responses).then(a.value.cmp(&b.value)));
+            report.breakdown = Some(breakdown);
+        }
+        if let Some((from, to)) = filter.previous_period() {
+            let before = Filter {
+                from: Some(from),
+                to: Some(to),
+                ..Filter::default()
+            };
+            let weeks = store
+                .scores_by_week(survey_id, report.kind, &before)
+                .await?;
+            let summary = Summary::from_counts(report.kind, weeks.iter().map(|(_, s, n)| (*s, *n)));
+            report.previous = Some(Previous {
+                from: from.to_string(),
+                to: to.to_string(),
+                responses: summary.responses,
+                score: summary.score,
+            });
+        }
+        Ok(Some(report))
     }
 
     /// Assembles a report from stored counts (`by_week` is `(week, score, count)`, sorted by week).
@@ -113,6 +180,8 @@ impl Report {
                 .collect(),
             trend,
             comments,
+            breakdown: None,
+            previous: None,
         }
     }
 }

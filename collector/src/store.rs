@@ -239,9 +239,21 @@ impl Store {
                 event: e,
                 at_ms,
                 week,
+                attributes,
             },
         ) in events.iter().enumerate()
         {
+            for (name, value) in attributes {
+                sqlx::query(
+                    "INSERT INTO event_attributes (event_id, name, value) VALUES ($1, $2, $3) \
+                     ON CONFLICT (event_id, name) DO NOTHING",
+                )
+                .bind(&e.id)
+                .bind(name)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+            }
             let written = sqlx::query(INSERT)
                 .bind(&e.id)
                 .bind(e.event.key())
@@ -345,6 +357,36 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(|(week, score, n)| Some((week, u8::try_from(score).ok()?, count(n))))
+            .collect())
+    }
+
+    /// Responses per value of attribute `name` and score: `(value, score, count)`, by value.
+    /// Only the filter's dates apply.
+    pub async fn scores_by_attribute(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        name: &str,
+        filter: &Filter,
+    ) -> Result<Vec<(String, u8, u64)>, sqlx::Error> {
+        let (start, end) = filter.range_ms();
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT a.value, e.score, COUNT(*) FROM events e JOIN event_attributes a \
+             ON a.event_id = e.id AND a.name = $1 \
+             WHERE e.survey_id = $2 AND e.kind = $3 AND e.event = 'response' \
+             AND e.score IS NOT NULL AND e.at_ms >= $4 AND e.at_ms < $5 \
+             GROUP BY a.value, e.score ORDER BY a.value, e.score",
+        )
+        .bind(name)
+        .bind(survey_id)
+        .bind(kind.key())
+        .bind(start)
+        .bind(end)
+        .fetch_all(&self.reports)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(value, score, n)| Some((value, u8::try_from(score).ok()?, count(n))))
             .collect())
     }
 

@@ -68,6 +68,13 @@ impl Store {
         .bind(visitor_id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "DELETE FROM event_attributes WHERE event_id IN \
+             (SELECT id FROM events WHERE visitor_id = $1)",
+        )
+        .bind(visitor_id)
+        .execute(&mut *tx)
+        .await?;
         let deleted = sqlx::query("DELETE FROM events WHERE visitor_id = $1")
             .bind(visitor_id)
             .execute(&mut *tx)
@@ -83,6 +90,12 @@ impl Store {
         sqlx::query(
             "UPDATE deliveries SET status = 'cancelled' WHERE status = 'pending' AND event_id IN \
              (SELECT id FROM events WHERE at_ms < $1)",
+        )
+        .bind(before_ms)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM event_attributes WHERE event_id IN (SELECT id FROM events WHERE at_ms < $1)",
         )
         .bind(before_ms)
         .execute(&mut *tx)

@@ -28,6 +28,7 @@ on_both_databases!(
     two_replicas_deliver_each_response_exactly_once,
     erasing_a_visitor_leaves_no_trace_and_cancels_their_deliveries,
     a_visitors_profile_has_the_latest_answer_per_kind,
+    a_breakdown_by_attribute_matches_a_hand_computed_fixture,
 );
 
 /// What a receiver got: headers and body of each request.
@@ -555,4 +556,104 @@ impl IntoJson for (StatusCode, HeaderMap, axum::body::Bytes) {
             serde_json::from_slice(&self.2).unwrap_or(Value::Null),
         )
     }
+}
+
+async fn a_breakdown_by_attribute_matches_a_hand_computed_fixture(db: Db) {
+    let app = db.collector().await;
+    // pro: 10, 9, 2 -> 2 promoters, 1 detractor of 3: NPS 33.3. free: 6, 7, 8, 9 -> 1 and 1 of
+    // 4: NPS 0. One response without the attribute is in no row. All in the week of 16-22 Nov;
+    // the week before has one detractor.
+    let rows = [
+        ("a", Some("pro"), 10, 16),
+        ("b", Some("pro"), 9, 17),
+        ("c", Some("pro"), 2, 18),
+        ("d", Some("free"), 6, 19),
+        ("e", Some("free"), 7, 20),
+        ("f", Some("free"), 8, 21),
+        ("g", Some("free"), 9, 22),
+        ("h", None, 0, 22),
+        ("old", Some("pro"), 1, 10),
+    ];
+    for (id, plan, score, day) in rows {
+        let mut answer = event_at(
+            id,
+            "response",
+            "s",
+            "nps",
+            Some(score),
+            None,
+            &format!("2026-11-{day}T12:00:00Z"),
+        );
+        let mut attributes = json!({"device": "desktop", "utm_source": "newsletter"});
+        if let Some(plan) = plan {
+            attributes["plan"] = json!(plan);
+        }
+        answer["attributes"] = attributes;
+        post_ok(&app, answer).await;
+    }
+    let (status, report) = get_json(
+        &app,
+        "/v1/surveys/s/report?from=2026-11-16&to=2026-11-22&by=plan",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let breakdown = report["breakdown"].as_array().unwrap();
+    assert_eq!(breakdown.len(), 2);
+    assert_eq!(
+        (
+            breakdown[0]["value"].clone(),
+            breakdown[0]["responses"].clone(),
+            breakdown[0]["score"].as_f64()
+        ),
+        (json!("free"), json!(4), Some(0.0))
+    );
+    assert_eq!(
+        (
+            breakdown[1]["value"].clone(),
+            breakdown[1]["responses"].clone()
+        ),
+        (json!("pro"), json!(3))
+    );
+    assert!((breakdown[1]["score"].as_f64().unwrap() - 100.0 / 3.0).abs() < 1e-9);
+    assert_eq!(report["responses"], 8);
+    assert_eq!(
+        report["previous"],
+        json!({"from": "2026-11-09", "to": "2026-11-15", "responses": 1, "score": -100.0})
+    );
+    let (_, by_device) = get_json(&app, "/v1/surveys/s/report?by=device").await;
+    // Every response came from a desktop: 3 promoters (10, 9, 9), 4 detractors (2, 6, 0, 1) of 9.
+    let desktop = &by_device["breakdown"][0];
+    assert_eq!(
+        (desktop["value"].clone(), desktop["responses"].clone()),
+        (json!("desktop"), json!(9))
+    );
+    assert!((desktop["score"].as_f64().unwrap() + 100.0 / 9.0).abs() < 1e-9);
+    // Bounded: at most 20 names, strings or numbers only, 200 characters.
+    let too_many: serde_json::Map<String, Value> =
+        (0..21).map(|i| (format!("k{i}"), json!(i))).collect();
+    for (attributes, message) in [
+        (Value::Object(too_many), "attributes: 21 names, at most 20"),
+        (
+            json!({"plan": {"nested": true}}),
+            "attributes.plan: must be a string or a number",
+        ),
+        (
+            json!({"plan": "x".repeat(201)}),
+            "attributes.plan: 201 characters, at most 200 allowed",
+        ),
+        (
+            json!({"bad name": "x"}),
+            "attributes: \"bad name\" is not an attribute name",
+        ),
+    ] {
+        let mut bad = event("z", "shown", "s", "nps", None, None);
+        bad["attributes"] = attributes;
+        let (status, answer) = post_events(&app, None, bad.to_string()).await;
+        assert_eq!(
+            (status, answer["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(message))
+        );
+    }
+    let (status, _) = get_json(&app, "/v1/surveys/s/report?by=not%20a%20name").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

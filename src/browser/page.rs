@@ -9,6 +9,24 @@ pub fn url() -> String {
         .unwrap_or_default()
 }
 
+/// The URL of the visit's first page in this tab (sessionStorage), where its `utm_*` are; the
+/// current page when storage is blocked.
+pub fn landing_url() -> String {
+    const KEY: &str = "survey-widget:landing";
+    let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    if let Some(landing) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+    {
+        return landing;
+    }
+    let current = url();
+    if let Some(storage) = storage {
+        let _ = storage.set_item(KEY, &current);
+    }
+    current
+}
+
 /// The current page's path (`/app/settings`).
 pub fn path() -> String {
     web_sys::window()

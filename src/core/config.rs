@@ -56,6 +56,9 @@ pub struct Survey {
     pub max_shows: u32,
     /// Custom texts per locale (`en`, `fi`, ...); built-in texts fill the gaps.
     pub text: Map<String, SurveyText>,
+    /// Visitor attributes (from `identify()` / `data-attributes`) that its events carry, for
+    /// breakdowns in reports.
+    pub report_attributes: Vec<String>,
     /// A hash of this survey's config (filled in by [`parse`]).
     pub version: String,
 }
@@ -370,6 +373,7 @@ fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
         dismiss_days: survey.number("dismiss_days", 7.0)?,
         max_shows: max_shows as u32,
         text: Map::new(),
+        report_attributes: survey.strings("report_attributes")?,
         version: String::new(),
     };
     let ranges = [

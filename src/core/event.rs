@@ -53,6 +53,77 @@ pub struct Event {
     pub widget_version: String,
     /// A hash of the survey's config, so changed wording can be told apart in reports.
     pub survey_version: String,
+    /// Attributes for breakdowns (see [`report_attributes`]); the collector reads them from
+    /// the JSON itself.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub attributes: Vec<(String, Json)>,
+}
+
+/// Most attributes an event carries.
+pub const MAX_ATTRIBUTES: usize = 20;
+
+/// Longest attribute value sent, in characters.
+pub const MAX_ATTRIBUTE_CHARS: usize = 200;
+
+/// The attributes a survey's events carry: the visitor attributes the survey's
+/// `report_attributes` names (strings and numbers only), the `device`, and the `utm_*`
+/// parameters of the visit's landing page, at most [`MAX_ATTRIBUTES`] in all.
+pub fn report_attributes(
+    names: &[String],
+    visitor: &crate::core::map::Map<String, Json>,
+    device: &str,
+    landing_url: &str,
+) -> Vec<(String, Json)> {
+    let mut out: Vec<(String, Json)> = names
+        .iter()
+        .filter_map(|name| match visitor.get(name.as_str())? {
+            Json::String(text) => Some((name.clone(), Json::from(capped(text)))),
+            Json::Number(n) => Some((name.clone(), Json::Number(*n))),
+            _ => None,
+        })
+        .collect();
+    out.push(("device".into(), Json::from(device)));
+    let query = landing_url
+        .split_once('?')
+        .map_or("", |(_, rest)| rest.split('#').next().unwrap_or(""));
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key.starts_with("utm_") && key.len() <= 64 && !out.iter().any(|(k, _)| k == key) {
+            out.push((key.into(), Json::from(capped(&url_decode(value)))));
+        }
+    }
+    out.truncate(MAX_ATTRIBUTES);
+    out
+}
+
+fn capped(text: &str) -> String {
+    text.chars()
+        .take(MAX_ATTRIBUTE_CHARS)
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// Decodes a query value (`+` is a space, `%XX` a byte); invalid UTF-8 is replaced.
+fn url_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl EventKind {
@@ -86,6 +157,7 @@ impl Event {
             ("at", Json::from(self.at.as_str())),
             ("widget_version", Json::from(self.widget_version.as_str())),
             ("survey_version", Json::from(self.survey_version.as_str())),
+            ("attributes", Json::Object(self.attributes.clone())),
         ])
     }
 
@@ -120,6 +192,10 @@ impl Event {
             at: text("at")?,
             widget_version: text("widget_version")?,
             survey_version: text("survey_version")?,
+            attributes: match json.get("attributes") {
+                Some(Json::Object(fields)) => fields.clone(),
+                _ => Vec::new(),
+            },
         })
     }
 }
@@ -139,6 +215,8 @@ pub struct EventContext {
     pub locale: String,
     /// See [`Event::page_url`].
     pub page_url: String,
+    /// See [`Event::attributes`].
+    pub attributes: Vec<(String, Json)>,
 }
 
 impl EventContext {
@@ -158,6 +236,7 @@ impl EventContext {
             at,
             widget_version: WIDGET_VERSION.to_string(),
             survey_version: self.survey_version.clone(),
+            attributes: self.attributes.clone(),
         }
     }
 
@@ -216,6 +295,7 @@ mod tests {
             visitor_id: Some("v1".into()),
             locale: "en".into(),
             page_url: "https://example.com/app".into(),
+            attributes: vec![("device".into(), Json::from("desktop"))],
         }
     }
 
@@ -232,8 +312,44 @@ mod tests {
                 "score": 9, "category": "promoter", "comment": null, "visitor_id": "v1",
                 "locale": "en", "page_url": "https://example.com/app",
                 "at": "2026-11-23T10:00:00Z", "widget_version": WIDGET_VERSION,
-                "survey_version": "abc"
+                "survey_version": "abc", "attributes": {"device": "desktop"}
             }))
+        );
+    }
+
+    #[test]
+    fn report_attributes_are_named_visitor_attributes_device_and_landing_utm() {
+        let visitor: crate::core::map::Map<String, Json> = [
+            ("plan".to_string(), Json::from("pro")),
+            ("seats".to_string(), Json::Number(12.0)),
+            ("flags".to_string(), Json::Array(vec![])),
+            ("email".to_string(), Json::from("not named, not sent")),
+        ]
+        .into_iter()
+        .collect();
+        let names = ["plan", "seats", "flags", "missing"].map(String::from);
+        let got = report_attributes(
+            &names,
+            &visitor,
+            "mobile",
+            "https://x.example/?utm_source=news+letter&utm_campaign=%C3%A9t%C3%A9&other=1#top",
+        );
+        let expected: Vec<(String, Json)> = vec![
+            ("plan".into(), Json::from("pro")),
+            ("seats".into(), Json::Number(12.0)),
+            ("device".into(), Json::from("mobile")),
+            ("utm_source".into(), Json::from("news letter")),
+            ("utm_campaign".into(), Json::from("été")),
+        ];
+        assert_eq!(got, expected);
+        let long = "https://x.example/?".to_string()
+            + &(0..30)
+                .map(|i| format!("utm_{i}=x"))
+                .collect::<Vec<_>>()
+                .join("&");
+        assert_eq!(
+            report_attributes(&[], &visitor, "desktop", &long).len(),
+            MAX_ATTRIBUTES
         );
     }
 
@@ -255,7 +371,12 @@ mod tests {
         ];
         for event in events {
             let read: Event = serde_json::from_str(&event.to_json().to_text()).unwrap();
-            assert_eq!(read, event);
+            // `attributes` the collector reads from the JSON itself (its ingest tests).
+            let expected = Event {
+                attributes: Vec::new(),
+                ..event
+            };
+            assert_eq!(read, expected);
         }
     }
 

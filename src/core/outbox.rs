@@ -253,6 +253,7 @@ mod tests {
             visitor_id: Some("v1".into()),
             locale: "en".into(),
             page_url: "https://example.com/".into(),
+            attributes: Vec::new(),
         }
     }
 

@@ -362,10 +362,17 @@ fn open(survey_id: &str) {
         popup.close();
         with_runtime(|rt| rt.open = false);
     });
-    leptos::mount::mount_to(
-        mount,
-        move || view! { <SurveyCard config=config survey=survey on_close=Some(on_close) /> },
-    )
+    let visitor_attributes = with_runtime(|rt| rt.attributes.clone()).unwrap_or_default();
+    leptos::mount::mount_to(mount, move || {
+        view! {
+            <SurveyCard
+                config=config
+                survey=survey
+                on_close=Some(on_close)
+                visitor_attributes=visitor_attributes
+            />
+        }
+    })
     .forget();
 }
 

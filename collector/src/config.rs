@@ -152,7 +152,7 @@ pub struct Config {
     pub allow_private_webhooks: bool,
 
     /// Erase events older than this many days (checked at start-up and daily).
-    #[arg(long, env = "COLLECTOR_RETENTION_DAYS")]
+    #[arg(long, env = "COLLECTOR_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
     pub retention_days: Option<u32>,
 
     /// Behind a reverse proxy or load balancer: rate limits count the last address of

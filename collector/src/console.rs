@@ -312,7 +312,11 @@ pub async fn webhooks_page(
     let csrf = principal.csrf.clone().unwrap_or_default();
     let body = html! {
         header.top { h1 { "Webhooks" } }
-        p.hint { "One signed POST per response once it is final (its comment arrived, or two minutes after the score), retried for 24 hours. See the README for verifying the signature." }
+        p.hint {
+            "One signed POST per response once it is final (its comment arrived, or "
+            (state.webhook_settle_ms / 1000)
+            " seconds after the score; a comment after that is not sent), retried for 24 hours. See the README for verifying the signature."
+        }
         @for (webhook, log) in webhooks.iter().zip(&logs) {
             section.card {
                 h2 { code { (webhook.url) } }
@@ -350,7 +354,11 @@ pub async fn webhooks_page(
             h2 { "Add a webhook" }
             form #webhook-form data-csrf=(csrf) {
                 (text_input("url", "URL (https://...)", "url"))
-                (text_input("secret", "Secret (at least 16 characters; signs every delivery)", "secret"))
+                div.field {
+                    label for="f-secret" { "Secret (at least 16 characters; signs every delivery)" }
+                    input #f-secret type="password" autocomplete="off" name="secret" data-path="secret" aria-describedby="f-secret-error";
+                    p.field-error #f-secret-error {}
+                }
                 (text_input("surveys", "Only these surveys (ids, comma-separated; empty: all)", "surveys"))
                 (text_input("categories", "Only these categories (e.g. detractor; empty: all)", "categories"))
                 (field_select("format", "Format", &[("json", "JSON"), ("slack", "Slack incoming webhook")], "json"))

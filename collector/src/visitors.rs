@@ -68,6 +68,21 @@ impl Store {
         .bind(visitor_id)
         .execute(&mut *tx)
         .await?;
+        // The logs' copies of their answers (receivers often echo them) go, and the
+        // deliveries forget who they were for.
+        sqlx::query(
+            "DELETE FROM delivery_attempts WHERE delivery_id IN \
+             (SELECT id FROM deliveries WHERE visitor_id = $1)",
+        )
+        .bind(visitor_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE deliveries SET visitor_id = NULL, last_error = NULL WHERE visitor_id = $1",
+        )
+        .bind(visitor_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "DELETE FROM event_attributes WHERE event_id IN \
              (SELECT id FROM events WHERE visitor_id = $1)",
@@ -94,6 +109,12 @@ impl Store {
         .bind(before_ms)
         .execute(&mut *tx)
         .await?;
+        for sql in [
+            "DELETE FROM delivery_attempts WHERE at < $1",
+            "DELETE FROM deliveries WHERE created_at < $1 AND status <> 'pending'",
+        ] {
+            sqlx::query(sql).bind(before_ms).execute(&mut *tx).await?;
+        }
         sqlx::query(
             "DELETE FROM event_attributes WHERE event_id IN (SELECT id FROM events WHERE at_ms < $1)",
         )

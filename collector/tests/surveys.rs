@@ -195,6 +195,18 @@ async fn invalid_surveys_and_bad_ids_name_the_field(db: Db) {
             "{uri}"
         );
     }
+    let (status, _, answer) = call(
+        &app,
+        Method::PUT,
+        "/v1/surveys/s",
+        Some(json!({"kind": "nps", "report_attributes": ["Plan tier"]})),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, answer["path"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("report_attributes[0]"))
+    );
     let long = format!("/v1/surveys/{}", "x".repeat(500));
     let (status, _, answer) =
         call(&app, Method::PUT, &long, Some(json!({"kind": "nps"})), &[]).await;

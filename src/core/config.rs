@@ -376,6 +376,16 @@ fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
         report_attributes: survey.strings("report_attributes")?,
         version: String::new(),
     };
+    if let Some(index) = parsed
+        .report_attributes
+        .iter()
+        .position(|name| !crate::core::event::is_attribute_name(name))
+    {
+        return Err((
+            survey.path(&format!("report_attributes[{index}]")),
+            "an attribute name is 1-64 characters of A-Z a-z 0-9 _ . -".into(),
+        ));
+    }
     let ranges = [
         ("sample_percent", parsed.sample_percent, 100.0),
         ("recontact_days", parsed.recontact_days, 36_500.0),

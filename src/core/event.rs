@@ -65,6 +65,15 @@ pub const MAX_ATTRIBUTES: usize = 20;
 /// Longest attribute value sent, in characters.
 pub const MAX_ATTRIBUTE_CHARS: usize = 200;
 
+/// Whether `name` can name an attribute: 1-64 characters of `A-Z a-z 0-9 _ . -` (the
+/// collector's rule).
+pub fn is_attribute_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
 /// The attributes a survey's events carry: the visitor attributes the survey's
 /// `report_attributes` names (strings and numbers only), the `device`, and the `utm_*`
 /// parameters of the visit's landing page, at most [`MAX_ATTRIBUTES`] in all.
@@ -88,7 +97,7 @@ pub fn report_attributes(
         .map_or("", |(_, rest)| rest.split('#').next().unwrap_or(""));
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if key.starts_with("utm_") && key.len() <= 64 && !out.iter().any(|(k, _)| k == key) {
+        if key.starts_with("utm_") && is_attribute_name(key) && !out.iter().any(|(k, _)| k == key) {
             out.push((key.into(), Json::from(capped(&url_decode(value)))));
         }
     }
@@ -332,7 +341,7 @@ mod tests {
             &names,
             &visitor,
             "mobile",
-            "https://x.example/?utm_source=news+letter&utm_campaign=%C3%A9t%C3%A9&other=1#top",
+            "https://x.example/?utm_source=news+letter&utm_campaign=%C3%A9t%C3%A9&utm_%5B%5D=x&other=1#top",
         );
         let expected: Vec<(String, Json)> = vec![
             ("plan".into(), Json::from("pro")),

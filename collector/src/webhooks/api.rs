@@ -60,6 +60,9 @@ pub async fn deliveries(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Vec<Delivery>>, ApiError> {
     let Path(id) = path?;
+    if !state.store.webhooks().await?.iter().any(|w| w.id == id) {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "no such webhook"));
+    }
     Ok(Json(state.store.deliveries(&id).await?))
 }
 
@@ -70,11 +73,12 @@ pub async fn test(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = path?;
-    let destination: Option<Destination> =
-        sqlx::query_as("SELECT url, secret, format FROM webhooks WHERE id = $1")
-            .bind(&id)
-            .fetch_optional(&state.store.pool)
-            .await?;
+    let destination: Option<Destination> = sqlx::query_as(
+        "SELECT url, secret, format, surveys, categories FROM webhooks WHERE id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(&state.store.pool)
+    .await?;
     let destination =
         destination.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "no such webhook"))?;
     let delivery_id = format!("test-{}", uuid::Uuid::new_v4());
@@ -100,6 +104,7 @@ pub async fn test(
         &destination.format,
         &delivery_id,
         &event,
+        &[],
         &state.webhooks.report_base,
     );
     let outcome = send(&state.webhooks, &destination, &delivery_id, body).await;

@@ -9,6 +9,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 
+/// How long a name may take to resolve.
+const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Resolves a host name to addresses (the system resolver in production, a table in tests).
 pub trait Resolve: Send + Sync + std::fmt::Debug {
     /// The addresses of `host` at `port`.
@@ -70,10 +73,9 @@ impl TargetPolicy {
         let bare = host.trim_start_matches('[').trim_end_matches(']');
         let addrs = match bare.parse::<IpAddr>() {
             Ok(ip) => vec![SocketAddr::new(ip, port)],
-            Err(_) => self
-                .resolver
-                .resolve(bare, port)
+            Err(_) => tokio::time::timeout(RESOLVE_TIMEOUT, self.resolver.resolve(bare, port))
                 .await
+                .map_err(|_| format!("{bare}: name resolution timed out"))?
                 .map_err(|e| format!("{bare} does not resolve: {e}"))?,
         };
         if addrs.is_empty() {
@@ -122,15 +124,23 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || a >= 240) // reserved
 }
 
+/// Only global unicast (2000::/3), without Teredo and documentation prefixes; 6to4 addresses
+/// are judged by the IPv4 address they carry. Everything else (NAT64, IPv4-translated,
+/// site-local, unique-local, link-local...) is refused.
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local
-        || (first & 0xffc0) == 0xfe80 // link local
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
-        || ip.to_ipv4().is_some_and(|v4| !is_public_v4(v4)))
+    let [first, second, third, ..] = ip.segments();
+    if first & 0xe000 != 0x2000 {
+        return false;
+    }
+    match (first, second) {
+        (0x2001, 0x0000) | (0x2001, 0x0db8) => false,
+        (0x2002, _) => {
+            let [a, b] = second.to_be_bytes();
+            let [c, d] = third.to_be_bytes();
+            is_public_v4(Ipv4Addr::new(a, b, c, d))
+        }
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -153,10 +163,21 @@ mod tests {
             "::ffff:10.0.0.1",
             "::ffff:127.0.0.1",
             "224.0.0.1",
+            "64:ff9b::a00:1",
+            "2002:7f00:1::",
+            "2002:a00:1::",
+            "2001::1",
+            "fec0::1",
+            "::ffff:0:a00:1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for public in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+        for public in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "2002:5db8:d822::1",
+        ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }

@@ -48,6 +48,8 @@ struct Claimed {
     event_id: String,
     attempts: i64,
     created_at: i64,
+    /// The claim, also its token: the attempt is recorded only while the claim holds.
+    claimed_until: i64,
 }
 
 /// Where a delivery goes, and how.
@@ -59,6 +61,24 @@ pub struct Destination {
     pub secret: String,
     /// `json` or `slack`.
     pub format: String,
+    /// The survey filter (JSON array; empty: all).
+    pub surveys: String,
+    /// The category filter (JSON array; empty: all).
+    pub categories: String,
+}
+
+impl Destination {
+    /// Whether the stored answer still matches the webhook's filters.
+    fn matches(&self, event: &EventRow) -> bool {
+        let list = |text: &str| serde_json::from_str::<Vec<String>>(text).unwrap_or_default();
+        let (surveys, categories) = (list(&self.surveys), list(&self.categories));
+        (surveys.is_empty() || surveys.contains(&event.survey_id))
+            && (categories.is_empty()
+                || event
+                    .category
+                    .as_ref()
+                    .is_some_and(|c| categories.contains(c)))
+    }
 }
 
 /// How long a claim holds before another worker may take the delivery (a crashed worker's
@@ -84,28 +104,33 @@ pub async fn run(
     }
 }
 
-/// Claims and sends the deliveries due now (at most 16); returns how many.
+/// Claims and sends the deliveries due now, one at a time (a claim always outlives its one
+/// attempt), at most 16; returns how many.
 pub async fn deliver_due(store: &Store, options: &WorkerOptions) -> Result<usize, sqlx::Error> {
-    let now = now_ms();
     let lock = if store.is_postgres() {
         "FOR UPDATE SKIP LOCKED"
     } else {
         ""
     };
-    let claimed: Vec<Claimed> = sqlx::query_as(&format!(
+    let claim = format!(
         "UPDATE deliveries SET claimed_until = $1 WHERE id IN (SELECT id FROM deliveries \
          WHERE status = 'pending' AND due_at <= $2 AND claimed_until < $2 \
-         ORDER BY due_at, id LIMIT 16 {lock}) \
-         RETURNING id, webhook_id, event_id, attempts, created_at"
-    ))
-    .bind(now + CLAIM_MS)
-    .bind(now)
-    .fetch_all(&store.pool)
-    .await?;
-    for delivery in &claimed {
-        deliver(store, options, delivery).await?;
+         ORDER BY due_at, id LIMIT 1 {lock}) \
+         RETURNING id, webhook_id, event_id, attempts, created_at, claimed_until"
+    );
+    let mut sent = 0;
+    while sent < 16 {
+        let now = now_ms();
+        let claimed: Option<Claimed> = sqlx::query_as(&claim)
+            .bind(now + CLAIM_MS)
+            .bind(now)
+            .fetch_optional(&store.pool)
+            .await?;
+        let Some(delivery) = claimed else { break };
+        deliver(store, options, &delivery).await?;
+        sent += 1;
     }
-    Ok(claimed.len())
+    Ok(sent)
 }
 
 async fn deliver(
@@ -113,11 +138,12 @@ async fn deliver(
     options: &WorkerOptions,
     delivery: &Claimed,
 ) -> Result<(), sqlx::Error> {
-    let destination: Option<Destination> =
-        sqlx::query_as("SELECT url, secret, format FROM webhooks WHERE id = $1")
-            .bind(&delivery.webhook_id)
-            .fetch_optional(&store.pool)
-            .await?;
+    let destination: Option<Destination> = sqlx::query_as(
+        "SELECT url, secret, format, surveys, categories FROM webhooks WHERE id = $1",
+    )
+    .bind(&delivery.webhook_id)
+    .fetch_optional(&store.pool)
+    .await?;
     let event: Option<EventRow> = sqlx::query_as(&format!(
         "SELECT {} FROM events WHERE id = $1",
         EVENT_COLUMNS.join(", ")
@@ -125,18 +151,35 @@ async fn deliver(
     .bind(&delivery.event_id)
     .fetch_optional(&store.pool)
     .await?;
-    let (Some(destination), Some(event)) = (destination, event) else {
-        // The webhook was deleted or the visitor erased meanwhile.
-        sqlx::query("UPDATE deliveries SET status = 'cancelled' WHERE id = $1")
-            .bind(&delivery.id)
-            .execute(&store.pool)
-            .await?;
+    // The webhook was deleted, the visitor erased, or the answer changed (a new score) so that
+    // it no longer matches the webhook's filters: nothing to send.
+    let matching = match (destination, event) {
+        (Some(destination), Some(event)) if destination.matches(&event) => {
+            Some((destination, event))
+        }
+        _ => None,
+    };
+    let Some((destination, event)) = matching else {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'cancelled' WHERE id = $1 AND claimed_until = $2",
+        )
+        .bind(&delivery.id)
+        .bind(delivery.claimed_until)
+        .execute(&store.pool)
+        .await?;
         return Ok(());
     };
+    let attributes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, value FROM event_attributes WHERE event_id = $1 ORDER BY name",
+    )
+    .bind(&event.id)
+    .fetch_all(&store.pool)
+    .await?;
     let body = body(
         &destination.format,
         &delivery.id,
         &event,
+        &attributes,
         &options.report_base,
     );
     let outcome = send(options, &destination, &delivery.id, body).await;
@@ -159,14 +202,26 @@ impl Outcome {
     }
 }
 
-/// The body of a delivery: JSON `{"delivery_id", "event", "report_url"}`, or Slack's
-/// `{"text"}`.
-pub fn body(format: &str, delivery_id: &str, event: &EventRow, report_base: &str) -> Vec<u8> {
+/// The body of a delivery: JSON `{"delivery_id", "event", "report_url"}` (the event as stored,
+/// with its attributes), or Slack's `{"text"}`.
+pub fn body(
+    format: &str,
+    delivery_id: &str,
+    event: &EventRow,
+    attributes: &[(String, String)],
+    report_base: &str,
+) -> Vec<u8> {
     let report_url = format!("{report_base}/report/{}", event.survey_id);
     let body = if format == "slack" {
         json!({"text": slack_text(event, &report_url)})
     } else {
-        json!({"delivery_id": delivery_id, "event": event, "report_url": report_url})
+        let mut wire = serde_json::to_value(event).unwrap_or_default();
+        let attributes: serde_json::Map<String, serde_json::Value> = attributes
+            .iter()
+            .map(|(name, value)| (name.clone(), serde_json::Value::from(value.as_str())))
+            .collect();
+        wire["attributes"] = serde_json::Value::Object(attributes);
+        json!({"delivery_id": delivery_id, "event": wire, "report_url": report_url})
     };
     body.to_string().into_bytes()
 }
@@ -207,7 +262,9 @@ pub async fn send(
         Ok(target) => target,
         Err(why) => return failed(format!("refused target: {why}")),
     };
+    // No proxy: it would resolve the name itself and undo the pinned, checked addresses.
     let client = match reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(options.timeout)
         .resolve_to_addrs(&target.host, &target.addrs)
@@ -289,7 +346,7 @@ async fn record(
     .await?;
     sqlx::query(
         "UPDATE deliveries SET status = $1, attempts = $2, last_status = $3, last_error = $4, \
-         due_at = $5, claimed_until = 0 WHERE id = $6",
+         due_at = $5, claimed_until = 0 WHERE id = $6 AND claimed_until = $7 AND status = 'pending'",
     )
     .bind(status)
     .bind(attempts)
@@ -297,6 +354,7 @@ async fn record(
     .bind(outcome.error.as_deref())
     .bind(next)
     .bind(&delivery.id)
+    .bind(delivery.claimed_until)
     .execute(&mut *tx)
     .await?;
     tx.commit().await

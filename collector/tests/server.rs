@@ -18,9 +18,15 @@ struct Running {
 
 /// Starts the collector on a free port with `args`, once it says it listens.
 fn start(args: &[&str]) -> Running {
+    start_with(args, &[])
+}
+
+/// [`start`] with extra environment variables.
+fn start_with(args: &[&str], env: &[(&str, &str)]) -> Running {
     let mut child = Command::new(BINARY)
         .args(["--listen", "127.0.0.1:0", "--static-dir", "tests/static"])
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -293,6 +299,12 @@ fn sigterm_finishes_the_request_in_flight_and_keeps_its_event() {
     let _ = std::fs::remove_file(&db);
 }
 
+/// The first admin, from the environment.
+const ADMIN_ENV: &[(&str, &str)] = &[
+    ("COLLECTOR_ADMIN_EMAIL", "admin@example.com"),
+    ("COLLECTOR_ADMIN_PASSWORD", "an admin password"),
+];
+
 #[test]
 fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
     let (url, db) = temp_database("accounts");
@@ -327,26 +339,8 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
     );
 
     // The first admin from the environment is created only while there is no user: here, never.
-    let mut collector = Command::new(BINARY)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--static-dir",
-            "tests/static",
-            "--database-url",
-            &url,
-        ])
-        .env("COLLECTOR_ADMIN_EMAIL", "admin@example.com")
-        .env("COLLECTOR_ADMIN_PASSWORD", "an admin password")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(collector.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line.trim().rsplit('/').next().unwrap().to_owned();
+    let collector = start_with(&["--database-url", &url], ADMIN_ENV);
+    let addr = collector.addr.clone();
     let form = "application/x-www-form-urlencoded";
     let sign_in = |email: &str, password: &str| {
         let body = format!(
@@ -392,32 +386,13 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
         "",
     );
     assert_eq!(status, 200);
-    let _ = collector.kill();
-    let _ = collector.wait();
+    collector.stop();
     let _ = std::fs::remove_file(&db);
 
     // On an empty database the environment's admin is created and can sign in.
     let (url, db) = temp_database("bootstrap");
-    let mut collector = Command::new(BINARY)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--static-dir",
-            "tests/static",
-            "--database-url",
-            &url,
-        ])
-        .env("COLLECTOR_ADMIN_EMAIL", "admin@example.com")
-        .env("COLLECTOR_ADMIN_PASSWORD", "an admin password")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(collector.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line.trim().rsplit('/').next().unwrap().to_owned();
+    let collector = start_with(&["--database-url", &url], ADMIN_ENV);
+    let addr = collector.addr.clone();
     let body = "email=admin%40example.com&password=an+admin+password";
     let (status, head, _) = request_with(
         &addr,
@@ -428,8 +403,7 @@ fn accounts_from_the_command_line_and_the_environment_can_sign_in() {
     );
     assert_eq!(status, 303, "{head}");
     assert!(head.contains("\r\nlocation: /admin"), "{head}");
-    let _ = collector.kill();
-    let _ = collector.wait();
+    collector.stop();
     let _ = std::fs::remove_file(&db);
 }
 

@@ -9,7 +9,6 @@ use crate::store::{EventRow, Store, EVENT_COLUMNS};
 use crate::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -130,18 +129,19 @@ impl Store {
     }
 }
 
-/// `GET /v1/visitors/{id}`.
+/// `GET /v1/visitors/{id}`: their profile; empty `latest` and `events` when nothing of theirs
+/// is stored (never stored, or erased).
 pub async fn profile(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Profile>, ApiError> {
     let Path(visitor_id) = path?;
-    state
-        .store
-        .visitor(&visitor_id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "nothing stored for this visitor"))
+    let profile = state.store.visitor(&visitor_id).await?;
+    Ok(Json(profile.unwrap_or(Profile {
+        visitor_id,
+        latest: Map::new(),
+        events: Vec::new(),
+    })))
 }
 
 /// `DELETE /v1/visitors/{id}`: `{"deleted": n}`.

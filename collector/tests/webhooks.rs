@@ -369,8 +369,12 @@ async fn erasing_a_visitor_leaves_no_trace_and_cancels_their_deliveries(db: Db) 
     assert!(!report.to_string().contains("my secret"));
     let (_, _, csv) = get(&app, "/v1/surveys/s/responses.csv").await;
     assert!(!csv.contains("erase-me"));
-    let (status, _) = get_json(&app, "/v1/visitors/erase-me").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, profile) = get_json(&app, "/v1/visitors/erase-me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (profile["latest"].clone(), profile["events"].clone()),
+        (json!({}), json!([]))
+    );
     deliver_until(&store, &options(true), || receiver.got().len() == 1).await;
     assert!(receiver
         .got()

@@ -6,6 +6,7 @@
 use crate::api::ApiError;
 use crate::auth::Principal;
 use crate::filter::Filter;
+use crate::html::{encoded, percent};
 use crate::manage::listed_surveys;
 use crate::pages::layout;
 use crate::report::{rate, Report};
@@ -16,7 +17,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use maud::{html, Markup};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
 use survey_widget::core::config::MAX_SURVEY_ID_CHARS;
 use survey_widget::core::i18n::LOCALES;
@@ -516,12 +516,4 @@ fn field_select(name: &str, label: &str, options: &[(&str, &str)], selected: &st
             p.field-error id=(hint_id(name)) {}
         }
     }
-}
-
-fn percent(share: Option<f64>) -> String {
-    share.map_or("–".into(), |s| format!("{:.0}%", s * 100.0))
-}
-
-fn encoded(id: &str) -> String {
-    utf8_percent_encode(id, NON_ALPHANUMERIC).to_string()
 }

@@ -5,6 +5,7 @@
 use chrono::{Days, NaiveDate};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Deserialize;
+use survey_widget::core::event::is_attribute_name;
 use survey_widget::core::metric::Category;
 
 /// Longest comment search, in characters: a search costs time in proportion to its length.
@@ -69,11 +70,7 @@ impl Filter {
         }
         let by = non_empty(query.by);
         if let Some(by) = &by {
-            let name = (1..=64).contains(&by.len())
-                && by
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-            if !name {
+            if !is_attribute_name(by) {
                 return Err(format!("by: {by:?} is not an attribute name"));
             }
         }

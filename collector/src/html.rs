@@ -391,7 +391,8 @@ fn score_text(kind: Kind, score: Option<f64>) -> String {
     }
 }
 
-fn percent(share: Option<f64>) -> String {
+/// A share as a whole percentage (`–` when there is none).
+pub fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".into(), |s| format!("{:.0}%", s * 100.0))
 }
 
@@ -408,6 +409,6 @@ fn report_href(survey_id: &str) -> String {
 }
 
 /// `survey_id` percent-encoded for a path segment.
-fn encoded(survey_id: &str) -> String {
+pub fn encoded(survey_id: &str) -> String {
     utf8_percent_encode(survey_id, NON_ALPHANUMERIC).to_string()
 }

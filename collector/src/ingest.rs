@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde_json::Value;
 use survey_widget::core::config::check_survey_id;
-use survey_widget::core::event::{Event, EventKind, MAX_COMMENT_CHARS};
+use survey_widget::core::event::{is_attribute_name, Event, EventKind, MAX_COMMENT_CHARS};
 
 /// An event that passed validation, with what the collector derives from it.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,16 +40,10 @@ fn attributes(value: Option<Value>) -> Result<Vec<(String, String)>, String> {
             fields.len()
         ));
     }
-    let name_ok = |name: &str| {
-        (1..=64).contains(&name.len())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
-    };
     fields
         .into_iter()
         .map(|(name, value)| {
-            if !name_ok(&name) {
+            if !is_attribute_name(&name) {
                 return Err(format!(
                     "attributes: {:?} is not an attribute name",
                     truncated(&name)

@@ -325,7 +325,8 @@ pub async fn delete_token(
     deleted_or_404(deleted, "token")
 }
 
-fn deleted_or_404(deleted: bool, what: &str) -> Result<Json<Value>, ApiError> {
+/// `{"deleted": 1}`, or 404 naming `what` when there was nothing to delete.
+pub fn deleted_or_404(deleted: bool, what: &str) -> Result<Json<Value>, ApiError> {
     if deleted {
         Ok(Json(json!({"deleted": 1})))
     } else {

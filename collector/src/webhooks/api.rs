@@ -2,6 +2,7 @@
 
 use crate::api::ApiError;
 use crate::auth::accounts::now_ms;
+use crate::manage::deleted_or_404;
 use crate::store::EventRow;
 use crate::webhooks::worker::{body, send, Destination};
 use crate::webhooks::{Delivery, NewWebhook, Webhook};
@@ -47,11 +48,7 @@ pub async fn delete(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = path?;
-    if state.store.delete_webhook(&id).await? {
-        Ok(Json(json!({"deleted": 1})))
-    } else {
-        Err(ApiError::new(StatusCode::NOT_FOUND, "no such webhook"))
-    }
+    deleted_or_404(state.store.delete_webhook(&id).await?, "webhook")
 }
 
 /// `GET /v1/webhooks/{id}/deliveries`: the newest deliveries with their attempts and errors.

@@ -103,12 +103,21 @@ impl From<WebhookRow> for Webhook {
 
 impl Webhook {
     /// Whether a response of this survey and category is delivered to this webhook.
-    pub fn matches(&self, survey_id: &str, category: Option<Category>) -> bool {
-        let survey = self.surveys.is_empty() || self.surveys.iter().any(|s| s == survey_id);
-        let category = self.categories.is_empty()
-            || category.is_some_and(|c| self.categories.iter().any(|k| k == c.key()));
-        survey && category
+    pub fn matches(&self, survey_id: &str, category: Option<&str>) -> bool {
+        filters_match(&self.surveys, &self.categories, survey_id, category)
     }
+}
+
+/// Whether a response of `survey_id` and `category` passes a webhook's filters (an empty
+/// filter passes everything): at enqueue time and again at send time.
+pub fn filters_match(
+    surveys: &[String],
+    categories: &[String],
+    survey_id: &str,
+    category: Option<&str>,
+) -> bool {
+    (surveys.is_empty() || surveys.iter().any(|s| s == survey_id))
+        && (categories.is_empty() || category.is_some_and(|c| categories.iter().any(|k| k == c)))
 }
 
 /// One delivery as the log lists it.
@@ -244,7 +253,7 @@ pub async fn enqueue(
     };
     for webhook in webhooks
         .iter()
-        .filter(|w| w.matches(&event.survey_id, event.category))
+        .filter(|w| w.matches(&event.survey_id, event.category.map(Category::key)))
     {
         sqlx::query(
             "INSERT INTO deliveries (id, webhook_id, event_id, visitor_id, status, attempts, \

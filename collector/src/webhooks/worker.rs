@@ -5,6 +5,7 @@
 
 use crate::auth::accounts::now_ms;
 use crate::store::{EventRow, Store, EVENT_COLUMNS};
+use crate::webhooks::filters_match;
 use crate::webhooks::sign::signature;
 use crate::webhooks::target::TargetPolicy;
 use rand::Rng;
@@ -71,13 +72,12 @@ impl Destination {
     /// Whether the stored answer still matches the webhook's filters.
     fn matches(&self, event: &EventRow) -> bool {
         let list = |text: &str| serde_json::from_str::<Vec<String>>(text).unwrap_or_default();
-        let (surveys, categories) = (list(&self.surveys), list(&self.categories));
-        (surveys.is_empty() || surveys.contains(&event.survey_id))
-            && (categories.is_empty()
-                || event
-                    .category
-                    .as_ref()
-                    .is_some_and(|c| categories.contains(c)))
+        filters_match(
+            &list(&self.surveys),
+            &list(&self.categories),
+            &event.survey_id,
+            event.category.as_deref(),
+        )
     }
 }
 

@@ -29,6 +29,7 @@ on_both_databases!(
     erasing_a_visitor_leaves_no_trace_and_cancels_their_deliveries,
     a_visitors_profile_has_the_latest_answer_per_kind,
     a_breakdown_by_attribute_matches_a_hand_computed_fixture,
+    an_answer_that_leaves_the_filter_before_it_is_sent_is_not_sent,
 );
 
 /// What a receiver got: headers and body of each request.
@@ -660,4 +661,23 @@ async fn a_breakdown_by_attribute_matches_a_hand_computed_fixture(db: Db) {
     }
     let (status, _) = get_json(&app, "/v1/surveys/s/report?by=not%20a%20name").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+async fn an_answer_that_leaves_the_filter_before_it_is_sent_is_not_sent(db: Db) {
+    let url = shared_database(&db, "refilter").await;
+    let (app, store) = collector_on(&url, 1).await;
+    let (receiver, addr) = start_receiver("127.0.0.1:0".parse().unwrap(), vec![]).await;
+    let webhook = add_webhook(&app, addr, json!({"categories": ["detractor"]})).await;
+    // Queued as a detractor; the visitor then changes the score to a promoter's.
+    post_ok(&app, event("r", "response", "s", "nps", Some(3), None)).await;
+    post_ok(&app, event("r", "response", "s", "nps", Some(9), None)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let options = options(true);
+    assert_eq!(deliver_due(&store, &options).await.unwrap(), 1);
+    assert!(
+        receiver.got().is_empty(),
+        "a promoter never reaches a detractors' webhook"
+    );
+    let (_, log) = get_json(&app, &format!("/v1/webhooks/{webhook}/deliveries")).await;
+    assert_eq!(log[0]["status"], "cancelled");
 }

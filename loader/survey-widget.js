@@ -78,19 +78,25 @@
   }
 
   /* Whether some survey of the config might show on this page: cheap checks only; the widget
-     makes the real decision. Unreadable configs load the widget, which explains the problem. */
+     makes the real decision. Unreadable configs load the widget, which explains the problem, and
+     so does debug mode, which answers for every survey. */
   function mayShow(text) {
     try {
+      if (/[?&#]survey_debug=1/.test(location.href)) return true;
       var config = JSON.parse(text);
-      if (/"entries":\[\{/.test(localStorage.getItem("survey-widget:outbox") || "")) return true; /* events to deliver */
+      var outbox = JSON.parse(localStorage.getItem("survey-widget:outbox") || "null");
+      if (outbox && outbox.entries && outbox.entries.length) return true; /* events to deliver */
+      var now = Date.now();
       var quiet = JSON.parse(localStorage.getItem("survey-widget:quiet") || "null");
-      if (quiet && quiet.config === fingerprint(text) && (quiet.until === null || Date.now() < quiet.until)) return false;
+      if (quiet && quiet.config === fingerprint(text) && (quiet.until === null || now < quiet.until)) return false;
       var cookie = new RegExp("(?:^|;\\s*)" + escapeRegExp(config.identity_cookie || "visitor_id") + "=[^;]").test(document.cookie);
       var path = location.pathname;
       return (config.surveys || []).some(function (survey) {
         var trigger = survey.trigger || {};
         var matches = function (globs) { return (globs || []).some(function (g) { return glob(g).test(path); }); };
-        return survey.enabled !== false && (cookie || survey.anonymous === true) &&
+        /* A date the browser cannot read loads the widget, which names the problem. */
+        var scheduled = !(Date.parse(survey.starts_at) > now) && !(Date.parse(survey.ends_at) <= now);
+        return survey.enabled !== false && scheduled && (cookie || survey.anonymous === true) &&
           (!(trigger.pages || []).length || matches(trigger.pages)) && !matches(trigger.exclude_pages);
       });
     } catch (error) {

@@ -2,7 +2,7 @@
 //! card it renders ([`SurveyCard`]): one survey wired to the outbox and to DOM events.
 
 use crate::browser::visitor::visitor_language;
-use crate::browser::{json, outbox, page, shadow, storage};
+use crate::browser::{json, outbox, page, shadow, storage, viewport};
 use crate::core::config::{self, Config, ConfigError, Parsed, Survey};
 use crate::core::eligibility::cookie_value;
 use crate::core::event::{report_attributes, Event, EventContext, EventKind};
@@ -36,20 +36,22 @@ pub fn SurveyWidget(
     on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
-    // Dropping the handle unmounts the card (when this component is removed).
+    // Dropping the handle unmounts the card (when this component is removed), and a pop-up's
+    // keyboard listeners with it.
     let mounted = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
     Effect::new(move |_| {
         let Some(element) = host.get() else { return };
         if mounted.with_value(Option::is_some) {
             return;
         }
-        match shadow::attach(&element) {
+        match shadow::attach(&element, &survey.appearance) {
             Ok(mount) => {
+                let keyboard = (!inline).then(|| viewport::keep_above_keyboard(&mount));
                 let (config, survey) = (config.clone(), survey.clone());
                 let handle = leptos::mount::mount_to(mount, move || {
                     view! { <SurveyCard config=config survey=survey inline=inline on_close=on_close /> }
                 });
-                mounted.set_value(Some(Box::new(handle)));
+                mounted.set_value(Some(Box::new((handle, keyboard))));
             }
             Err(error) => page::log_js_error("cannot render the survey", &error),
         }
@@ -167,7 +169,7 @@ pub fn SurveyCard(
             callback.run(());
         }
     });
-    let kind = survey.kind;
+    let (kind, appearance) = (survey.kind, survey.appearance.clone());
     move || {
         open.get().then(|| {
             view! {
@@ -175,6 +177,7 @@ pub fn SurveyCard(
                     kind=kind
                     texts=Arc::clone(&texts)
                     inline=inline
+                    appearance=appearance.clone()
                     on_score=on_score
                     on_comment=on_comment
                     on_close=on_closed

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use survey_widget::core::config;
 use survey_widget::core::json::Json;
+use survey_widget::core::suggest::unknown_field;
 
 /// How long a snapshot is served before the database's counter is checked again.
 pub const RECHECK: Duration = Duration::from_secs(1);
@@ -133,40 +134,20 @@ impl Snapshot {
     }
 }
 
-/// Checks site settings: known keys only, values the widget accepts. The error names the key.
+/// Checks site settings: known keys only, values the widget accepts (the widget's own config
+/// parser decides, so the console and the widget never disagree). The error names the key.
 pub fn check_site(settings: &Value) -> Result<Map<String, Value>, (String, String)> {
     let Some(fields) = settings.as_object() else {
         return Err((String::new(), "site settings must be a JSON object".into()));
     };
-    for key in fields.keys() {
-        if !SITE_KEYS.contains(&key.as_str()) {
-            return Err((
-                key.clone(),
-                format!("unknown setting (use {})", SITE_KEYS.join(", ")),
-            ));
-        }
+    if let Some(key) = fields.keys().find(|key| !SITE_KEYS.contains(&key.as_str())) {
+        return Err((key.clone(), unknown_field(key, &SITE_KEYS)));
     }
-    for key in ["identity_cookie", "company", "locale", "collector"] {
-        if fields.get(key).is_some_and(|value| !value.is_string()) {
-            return Err((key.into(), "must be a string".into()));
-        }
-    }
-    match fields.get("quiet_days") {
-        None => {}
-        Some(days) if days.as_f64().is_some_and(|d| (0.0..=36_500.0).contains(&d)) => {}
-        Some(_) => {
-            return Err((
-                "quiet_days".into(),
-                "must be a number of days, 0-36500".into(),
-            ))
-        }
-    }
-    if fields.get("appearance").is_some_and(|a| !a.is_object()) {
-        return Err(("appearance".into(), "must be an object".into()));
+    // `null` would read as "absent" to the widget; here it is a mistake worth naming.
+    if let Some((key, _)) = fields.iter().find(|(_, value)| value.is_null()) {
+        return Err((key.clone(), "must not be null".into()));
     }
     let mut config = fields.clone();
-    config.remove("quiet_days");
-    config.remove("appearance");
     config
         .entry("collector")
         .or_insert_with(|| Value::from("/v1/events"));
@@ -212,6 +193,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_site_settings_are_every_root_key_of_the_widget_config_but_the_surveys() {
+        let mut site: Vec<&str> = SITE_KEYS.to_vec();
+        site.push("surveys");
+        site.sort_unstable();
+        let mut root = config::ROOT_KEYS.to_vec();
+        root.sort_unstable();
+        assert_eq!(site, root);
+    }
+
+    #[test]
     fn site_settings_name_the_bad_key() {
         assert_eq!(
             check_site(&json!({"compnay": "Acme"})).unwrap_err().0,
@@ -223,7 +214,7 @@ mod tests {
         );
         assert_eq!(
             check_site(&json!({"locale": null})).unwrap_err(),
-            ("locale".into(), "must be a string".into())
+            ("locale".into(), "must not be null".into())
         );
         assert_eq!(
             check_site(&json!({"identity_cookie": "a b"}))
@@ -231,8 +222,26 @@ mod tests {
                 .0,
             "identity_cookie"
         );
-        let ok = json!({"company": "Acme", "quiet_days": 14, "identity_cookie": "uid"});
-        assert_eq!(check_site(&ok).unwrap().len(), 3);
+        assert_eq!(
+            check_site(&json!({"locale": 7})).unwrap_err(),
+            ("locale".into(), "must be a string, not a number".into())
+        );
+        assert_eq!(
+            check_site(&json!({"appearance": {"accent": "red; x: y"}}))
+                .unwrap_err()
+                .0,
+            "appearance.accent"
+        );
+        assert_eq!(
+            check_site(&json!({"quiet_dys": 3})).unwrap_err(),
+            (
+                "quiet_dys".into(),
+                "unknown field; did you mean `quiet_days`?".into()
+            )
+        );
+        let ok = json!({"company": "Acme", "quiet_days": 14, "identity_cookie": "uid",
+                        "appearance": {"position": "bottom-left", "accent": "#0a7d4f", "branding": true}});
+        assert_eq!(check_site(&ok).unwrap().len(), 4);
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! network. No decisions here; those live in [`crate::core`].
 
 pub mod json;
+pub mod listener;
 pub mod outbox;
 pub mod page;
 pub mod shadow;
 pub mod storage;
 pub mod transport;
 pub mod triggers;
+pub mod viewport;
 pub mod visitor;

@@ -2,14 +2,13 @@
 //! flushed at start-up, after every new event, on `online`, on a retry timer, and with
 //! `sendBeacon` when the page is hidden. The policy is [`crate::core::outbox`].
 
+use crate::browser::listener::Listener;
 use crate::browser::{page, storage, transport};
 use crate::core::event::Event;
 use crate::core::outbox::{Claim, Outbox, Outcome};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 const KEY: &str = "survey-widget:outbox";
 
@@ -94,19 +93,19 @@ fn listen_once() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let online = Closure::<dyn Fn()>::new(flush);
-    let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-    online.forget();
+    if let Some(online) = Listener::new(&window, "online", |_: web_sys::Event| flush()) {
+        online.keep();
+    }
     let Some(document) = window.document() else {
         return;
     };
     let doc = document.clone();
-    let hidden = Closure::<dyn Fn()>::new(move || {
+    let hidden = Listener::new(&document, "visibilitychange", move |_: web_sys::Event| {
         if doc.hidden() {
             send_beacons();
         }
     });
-    let _ = document
-        .add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
-    hidden.forget();
+    if let Some(hidden) = hidden {
+        hidden.keep();
+    }
 }

@@ -1,8 +1,9 @@
 //! The widget's own shadow root: host CSS cannot reach in, widget CSS cannot leak out, and the
 //! stylesheet is adopted (no `<style>` element) so a strict CSP allows it.
 
+use crate::browser::listener::Listener;
+use crate::core::config::Appearance;
 use std::sync::{Arc, Mutex};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -10,8 +11,10 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 const STYLESHEET: &str = include_str!("../../style/widget.css");
 
 /// Attaches an open shadow root to `host`, adopts the widget stylesheet there, and returns the
-/// element to mount the Leptos view into.
-pub fn attach(host: &web_sys::Element) -> Result<HtmlElement, JsValue> {
+/// element to mount the Leptos view into, dressed in `appearance`: its position as
+/// `data-position`, its accent as custom properties (set through the CSSOM, which a strict CSP
+/// allows, unlike a `style` attribute).
+pub fn attach(host: &web_sys::Element, appearance: &Appearance) -> Result<HtmlElement, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -24,6 +27,12 @@ pub fn attach(host: &web_sys::Element) -> Result<HtmlElement, JsValue> {
     root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     let mount = document.create_element("div")?.dyn_into::<HtmlElement>()?;
     mount.set_class_name("sw-root");
+    mount.set_attribute("data-position", appearance.position.key())?;
+    if let Some(accent) = &appearance.accent {
+        let style = mount.style();
+        style.set_property("--sw-accent", accent)?;
+        style.set_property("--sw-accent-text", appearance.accent_text())?;
+    }
     root.append_child(&mount)?;
     Ok(mount)
 }
@@ -63,7 +72,7 @@ impl Popup {
 /// The host is a manual popover shown in the browser's top layer, so it stays above every host
 /// element whatever their `z-index`, without making the page inert (non-modal). Browsers
 /// without the Popover API fall back to the stylesheet's maximal `z-index`.
-pub fn popup_host() -> Result<Popup, JsValue> {
+pub fn popup_host(appearance: &Appearance) -> Result<Popup, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -71,7 +80,7 @@ pub fn popup_host() -> Result<Popup, JsValue> {
     let host = document.create_element("survey-widget-popup")?;
     host.set_attribute("popover", "manual")?;
     body.append_child(&host)?;
-    let mount = attach(&host)?;
+    let mount = attach(&host, appearance)?;
     if let Ok(show) = js_sys::Reflect::get(&host, &"showPopover".into()) {
         if let Some(show) = show.dyn_ref::<js_sys::Function>() {
             // Fails only if the host was removed meanwhile; the z-index fallback still applies.
@@ -80,19 +89,21 @@ pub fn popup_host() -> Result<Popup, JsValue> {
     }
     let return_focus = Arc::new(Mutex::new(None));
     let remember = Arc::clone(&return_focus);
-    let on_focus_in =
-        Closure::<dyn Fn(web_sys::FocusEvent)>::new(move |event: web_sys::FocusEvent| {
-            let from = event
-                .related_target()
-                .and_then(|t| t.dyn_into::<HtmlElement>().ok());
-            if let Some(from) = from.filter(|from| from.get_root_node() != event_root(&event)) {
-                if let Ok(mut slot) = remember.lock() {
-                    *slot = Some(from);
-                }
+    let on_focus_in = Listener::new(&host, "focusin", move |event: web_sys::Event| {
+        let Ok(event) = event.dyn_into::<web_sys::FocusEvent>() else {
+            return;
+        };
+        let from = event
+            .related_target()
+            .and_then(|t| t.dyn_into::<HtmlElement>().ok());
+        if let Some(from) = from.filter(|from| from.get_root_node() != event_root(&event)) {
+            if let Ok(mut slot) = remember.lock() {
+                *slot = Some(from);
             }
-        });
-    host.add_event_listener_with_callback("focusin", on_focus_in.as_ref().unchecked_ref())?;
-    on_focus_in.forget();
+        }
+    });
+    // The listener lives as long as the host element, which closing removes.
+    on_focus_in.ok_or("cannot listen to focus")?.keep();
     Ok(Popup {
         mount,
         host,

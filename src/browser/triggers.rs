@@ -6,11 +6,11 @@
 //! scrolled down, the usual "heading for the address bar" gesture), or the visitor coming back
 //! to the page after switching to another tab or app.
 
+use crate::browser::listener::Listener;
 use crate::browser::page;
 use crate::core::trigger::scroll_depth_percent;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 const FAST_SCROLL_SHARE: f64 = 0.3;
@@ -84,7 +84,10 @@ pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'st
             }
         });
     } else {
-        add_listener(&document, "mouseout", move |event: web_sys::MouseEvent| {
+        add_listener(&document, "mouseout", move |event: web_sys::Event| {
+            let Ok(event) = event.dyn_into::<web_sys::MouseEvent>() else {
+                return;
+            };
             if event.related_target().is_none() && event.client_y() <= 0 {
                 on_exit_intent();
             }
@@ -93,22 +96,12 @@ pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'st
 }
 
 /// Adds a passive listener for the life of the page.
-fn add_listener<E: JsCast + 'static>(
+fn add_listener(
     target: &web_sys::EventTarget,
-    name: &str,
-    handler: impl Fn(E) + 'static,
+    name: &'static str,
+    handler: impl Fn(web_sys::Event) + 'static,
 ) {
-    let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-        if let Ok(event) = event.dyn_into::<E>() {
-            handler(event);
-        }
-    });
-    let options = web_sys::AddEventListenerOptions::new();
-    options.set_passive(true);
-    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
-        name,
-        closure.as_ref().unchecked_ref(),
-        &options,
-    );
-    closure.forget();
+    if let Some(listener) = Listener::new(target, name, handler) {
+        listener.keep();
+    }
 }

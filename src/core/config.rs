@@ -4,10 +4,52 @@
 //! [`ConfigError`] per rejected survey, each naming the survey and the JSON path of the problem.
 
 use crate::core::criteria::{join, Criteria};
+use crate::core::dates::parse_date_ms;
 use crate::core::json::Json;
 use crate::core::map::Map;
 use crate::core::metric::{Category, Kind};
+use crate::core::suggest::unknown_field;
 use std::fmt;
+
+/// The keys of the config's root object.
+pub const ROOT_KEYS: [&str; 7] = [
+    "collector",
+    "identity_cookie",
+    "company",
+    "locale",
+    "quiet_days",
+    "appearance",
+    "surveys",
+];
+/// The keys of a survey.
+pub const SURVEY_KEYS: [&str; 16] = [
+    "id",
+    "kind",
+    "enabled",
+    "anonymous",
+    "priority",
+    "starts_at",
+    "ends_at",
+    "segment",
+    "trigger",
+    "sample_percent",
+    "recontact_days",
+    "dismiss_days",
+    "max_shows",
+    "text",
+    "report_attributes",
+    "appearance",
+];
+const TRIGGER_KEYS: [&str; 6] = [
+    "delay_seconds",
+    "scroll_percent",
+    "exit_intent",
+    "event",
+    "pages",
+    "exclude_pages",
+];
+const APPEARANCE_KEYS: [&str; 4] = ["position", "accent", "logo", "branding"];
+const TEXT_KEYS: [&str; 4] = ["question", "follow_up", "thank_you", "link"];
 
 /// The whole config: where to send events and which surveys exist.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,7 +62,10 @@ pub struct Config {
     pub company: String,
     /// `auto` (negotiate from the browser) or a locale such as `fi`.
     pub locale: String,
-    /// The valid surveys, in config order.
+    /// Days after a visitor answered or dismissed any survey during which no other survey shows.
+    pub quiet_days: f64,
+    /// The valid surveys, highest `priority` first (ties in config order): the first of several
+    /// ready surveys is the one shown.
     pub surveys: Vec<Survey>,
 }
 
@@ -42,6 +87,12 @@ pub struct Survey {
     pub enabled: bool,
     /// Whether visitors without the identity cookie may see it.
     pub anonymous: bool,
+    /// Of several surveys ready at once, the highest priority shows (ties: config order).
+    pub priority: i32,
+    /// Not shown before this time (ms since the epoch).
+    pub starts_at: Option<f64>,
+    /// Not shown from this time on (ms since the epoch).
+    pub ends_at: Option<f64>,
     /// Who may see it (`None`: everyone who passes identity and throttles).
     pub segment: Option<Criteria>,
     /// When the pop-up appears.
@@ -59,6 +110,9 @@ pub struct Survey {
     /// Visitor attributes (from `identify()` / `data-attributes`) that its events carry, for
     /// breakdowns in reports.
     pub report_attributes: Vec<String>,
+    /// How the pop-up looks: the config's root `appearance`, overridden field by field by the
+    /// survey's own.
+    pub appearance: Appearance,
     /// A hash of this survey's config (filled in by [`parse`]).
     pub version: String,
 }
@@ -79,6 +133,82 @@ pub struct Trigger {
     pub pages: Vec<String>,
     /// Path globs where the survey never shows.
     pub exclude_pages: Vec<String>,
+}
+
+/// Where the pop-up sits on a wide screen (below 600 px wide it is always a bottom sheet).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Position {
+    /// The bottom right corner.
+    #[default]
+    BottomRight,
+    /// The bottom left corner.
+    BottomLeft,
+    /// Centred at the bottom.
+    BottomCenter,
+    /// The middle of the screen.
+    Center,
+}
+
+impl Position {
+    /// Every position, in the order the config documents them.
+    pub const ALL: [Position; 4] = [
+        Position::BottomRight,
+        Position::BottomLeft,
+        Position::BottomCenter,
+        Position::Center,
+    ];
+
+    /// The position's name in config (also the pop-up's `data-position`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Position::BottomRight => "bottom-right",
+            Position::BottomLeft => "bottom-left",
+            Position::BottomCenter => "bottom-center",
+            Position::Center => "center",
+        }
+    }
+}
+
+/// How a survey's pop-up looks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Appearance {
+    /// Where it sits.
+    pub position: Position,
+    /// The accent colour (a CSS colour) of the chosen score, the button and focus rings;
+    /// `None`: the stylesheet's (which follows the visitor's dark mode).
+    pub accent: Option<String>,
+    /// An `https` URL of the site's logo, shown beside the company's name.
+    pub logo: Option<String>,
+    /// Show "Powered by survey-widget" under the survey.
+    pub branding: bool,
+}
+
+impl Appearance {
+    /// The text colour on the accent: dark on a light hex accent, else white (the stylesheet's
+    /// default pairs its own accent with its own text colour).
+    pub fn accent_text(&self) -> &'static str {
+        let channels = self.accent.as_deref().and_then(hex_channels);
+        match channels {
+            Some([r, g, b]) if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 => "#111327",
+            _ => "#ffffff",
+        }
+    }
+}
+
+/// The red, green and blue of a `#rgb(a)` / `#rrggbb(aa)` colour, each 0-1 (gamma-encoded).
+fn hex_channels(colour: &str) -> Option<[f64; 3]> {
+    let hex = colour.strip_prefix('#')?;
+    let width = if hex.len() <= 4 { 1 } else { 2 };
+    let channel = |i: usize| {
+        let digits = hex.get(i * width..(i + 1) * width)?;
+        let value = f64::from(u8::from_str_radix(digits, 16).ok()?);
+        Some(if width == 1 {
+            value / 15.0
+        } else {
+            value / 255.0
+        })
+    };
+    Some([channel(0)?, channel(1)?, channel(2)?])
 }
 
 /// Texts of one survey in one locale. Every field is optional.
@@ -232,15 +362,40 @@ impl<'a> Object<'a> {
             .map(|(key, value)| (key.as_str(), self.path(key), value))
     }
 
-    /// Rejects fields other than `allowed` (a typo would otherwise be silently ignored).
+    /// Rejects fields other than `allowed` (a typo would otherwise be silently ignored), naming
+    /// the nearest valid key.
     fn only(&self, allowed: &[&str]) -> Result<(), Problem> {
         match self.fields().find(|(key, _, _)| !allowed.contains(key)) {
-            Some((key, path, _)) => Err((
-                path,
-                format!("unknown field \"{key}\" (use {})", allowed.join(", ")),
-            )),
+            Some((key, path, _)) => Err((path, unknown_field(key, allowed))),
             None => Ok(()),
         }
+    }
+
+    /// A whole number from `min` to `max` (`default` when absent).
+    fn whole_number(&self, key: &str, default: i32, min: i32, max: i32) -> Result<i32, Problem> {
+        let number = self.number(key, f64::from(default))?;
+        if number.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&number) {
+            Ok(number as i32)
+        } else {
+            Err((
+                self.path(key),
+                format!("must be a whole number from {min} to {max}"),
+            ))
+        }
+    }
+
+    /// An optional RFC 3339 time, as ms since the epoch.
+    fn moment(&self, key: &str) -> Result<Option<f64>, Problem> {
+        self.optional_string(key)?
+            .map(|text| {
+                parse_date_ms(&text).ok_or_else(|| {
+                    (
+                        self.path(key),
+                        format!("\"{text}\" is not an RFC 3339 time (e.g. 2026-12-01T09:00:00Z)"),
+                    )
+                })
+            })
+            .transpose()
     }
 }
 
@@ -258,6 +413,7 @@ pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
         message,
     };
     let root = Object::new(json, String::new()).map_err(config_error)?;
+    root.only(&ROOT_KEYS).map_err(config_error)?;
     let collector = root.string("collector", None).map_err(config_error)?;
     if collector.trim().is_empty() {
         return Err(config_error((
@@ -276,6 +432,12 @@ pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
     }
     let company = root.string("company", Some("")).map_err(config_error)?;
     let locale = root.string("locale", Some("auto")).map_err(config_error)?;
+    let quiet_days = root.number("quiet_days", 14.0).map_err(config_error)?;
+    check_ranges(&root, &[("quiet_days", quiet_days, 36_500.0)]).map_err(config_error)?;
+    let appearance = match root.object("appearance").map_err(config_error)? {
+        Some(object) => parse_appearance(&object, &Appearance::default()).map_err(config_error)?,
+        None => Appearance::default(),
+    };
     if root.get("surveys").is_none() {
         return Err(config_error(("surveys".into(), "is required".into())));
     }
@@ -288,7 +450,7 @@ pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
         .enumerate()
     {
         let survey_id = value.get("id").and_then(Json::as_str).map(str::to_string);
-        match parse_survey(index, value) {
+        match parse_survey(index, value, &appearance) {
             Ok(survey) if surveys.iter().any(|s| s.id == survey.id) => skipped.push(ConfigError {
                 survey_id,
                 path: format!("surveys[{index}].id"),
@@ -302,12 +464,22 @@ pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
             }),
         }
     }
+    // Highest priority first; equal priorities keep their config order. (An insertion sort:
+    // a config holds a handful of surveys, and `sort_by_key` would add kilobytes of wasm.)
+    for unsorted in 1..surveys.len() {
+        let mut at = unsorted;
+        while at > 0 && surveys[at - 1].priority < surveys[at].priority {
+            surveys.swap(at - 1, at);
+            at -= 1;
+        }
+    }
     Ok(Parsed {
         config: Config {
             collector,
             identity_cookie,
             company,
             locale,
+            quiet_days,
             surveys,
         },
         skipped,
@@ -339,8 +511,9 @@ fn is_cookie_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
-fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
+fn parse_survey(index: usize, value: &Json, site: &Appearance) -> Result<Survey, Problem> {
     let survey = Object::new(value, format!("surveys[{index}]"))?;
+    survey.only(&SURVEY_KEYS)?;
     let id = survey.string("id", None)?;
     check_survey_id(&id).map_err(|message| (survey.path("id"), message))?;
     let kind_name = survey.string("kind", None)?;
@@ -366,6 +539,9 @@ fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
         kind,
         enabled: survey.boolean("enabled", true)?,
         anonymous: survey.boolean("anonymous", false)?,
+        priority: survey.whole_number("priority", 0, -1_000_000, 1_000_000)?,
+        starts_at: survey.moment("starts_at")?,
+        ends_at: survey.moment("ends_at")?,
         segment: None,
         trigger,
         sample_percent: survey.number("sample_percent", 100.0)?,
@@ -374,8 +550,20 @@ fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
         max_shows: max_shows as u32,
         text: Map::new(),
         report_attributes: survey.strings("report_attributes")?,
+        appearance: match survey.object("appearance")? {
+            Some(object) => parse_appearance(&object, site)?,
+            None => site.clone(),
+        },
         version: String::new(),
     };
+    if let (Some(starts), Some(ends)) = (parsed.starts_at, parsed.ends_at) {
+        if ends <= starts {
+            return Err((
+                survey.path("ends_at"),
+                "must be later than starts_at".into(),
+            ));
+        }
+    }
     if let Some(index) = parsed
         .report_attributes
         .iter()
@@ -408,6 +596,7 @@ fn parse_survey(index: usize, value: &Json) -> Result<Survey, Problem> {
 }
 
 fn parse_trigger(trigger: &Object) -> Result<Trigger, Problem> {
+    trigger.only(&TRIGGER_KEYS)?;
     let parsed = Trigger {
         delay_seconds: trigger.number("delay_seconds", 0.0)?,
         scroll_percent: trigger.number("scroll_percent", 0.0)?,
@@ -463,7 +652,7 @@ fn check_ranges(object: &Object, ranges: &[(&str, f64, f64)]) -> Result<(), Prob
 }
 
 fn parse_survey_text(kind: Kind, text: &Object) -> Result<SurveyText, Problem> {
-    text.only(&["question", "follow_up", "thank_you", "link"])?;
+    text.only(&TEXT_KEYS)?;
     let mut parsed = SurveyText {
         question: text.optional_string("question")?,
         ..SurveyText::default()
@@ -512,6 +701,68 @@ fn parse_link(link: &Object) -> Result<Link, Problem> {
         return Err((link.path("url"), "must be an http(s) URL".into()));
     }
     Ok(parsed)
+}
+
+/// An `appearance` object: each field it sets replaces the one of `base`.
+fn parse_appearance(object: &Object, base: &Appearance) -> Result<Appearance, Problem> {
+    object.only(&APPEARANCE_KEYS)?;
+    let position = match object.optional_string("position")? {
+        None => base.position,
+        Some(name) => Position::ALL
+            .into_iter()
+            .find(|position| position.key() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Position::ALL.iter().map(|p| p.key()).collect();
+                (
+                    object.path("position"),
+                    format!("unknown position \"{name}\" (use {})", names.join(", ")),
+                )
+            })?,
+    };
+    let accent = object.optional_string("accent")?;
+    if let Some(accent) = accent.as_deref().filter(|accent| !is_css_colour(accent)) {
+        return Err((
+            object.path("accent"),
+            format!("\"{accent}\" is not a CSS colour (e.g. #0a7d4f, rgb(10 125 79) or teal)"),
+        ));
+    }
+    let logo = object.optional_string("logo")?;
+    if logo.as_deref().is_some_and(|url| {
+        !url.starts_with("https://")
+            || url.len() <= "https://".len()
+            || url.contains(char::is_whitespace)
+    }) {
+        return Err((object.path("logo"), "must be an https URL".into()));
+    }
+    Ok(Appearance {
+        position,
+        accent: accent.or_else(|| base.accent.clone()),
+        logo: logo.or_else(|| base.logo.clone()),
+        branding: object.boolean("branding", base.branding)?,
+    })
+}
+
+/// Whether `text` is a CSS colour: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, a colour function
+/// (`rgb()`, `hsl()`, `oklch()`, ...) of numbers, or a colour keyword. Only these characters
+/// reach the stylesheet, so an accent can never close the declaration it is set in.
+pub fn is_css_colour(text: &str) -> bool {
+    const FUNCTIONS: [&str; 9] = [
+        "rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch",
+    ];
+    if let Some(hex) = text.strip_prefix('#') {
+        return [3, 4, 6, 8].contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some((name, rest)) = text.split_once('(') {
+        let Some(arguments) = rest.strip_suffix(')') else {
+            return false;
+        };
+        return FUNCTIONS.contains(&name.to_ascii_lowercase().as_str())
+            && !arguments.trim().is_empty()
+            && arguments
+                .chars()
+                .all(|c| c.is_ascii_digit() || " .,%/+-".contains(c) || "degturnnone".contains(c));
+    }
+    (3..=20).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 fn category_list(kind: Kind) -> String {
@@ -678,11 +929,201 @@ mod tests {
             [
                 "survey \"a\" skipped: surveys[0].max_shows: must be a whole number >= 0",
                 "survey \"b\" skipped: surveys[1].trigger.pages[1]: must be a string, not a number",
-                "survey \"c\" skipped: surveys[2].text.en.follow-up: unknown field \"follow-up\" (use question, follow_up, thank_you, link)",
+                "survey \"c\" skipped: surveys[2].text.en.follow-up: unknown field; did you mean `follow_up`?",
                 "survey \"d\" skipped: surveys[3].enabled: must be true or false, not a string",
                 "survey \"e\" skipped: surveys[4].trigger: must be an object, not a string",
             ]
         );
+    }
+
+    #[test]
+    fn a_typo_at_any_level_skips_the_survey_naming_its_path_and_the_key_it_meant() {
+        let surveys = [
+            r#"{"id": "a", "kind": "nps", "triger": {"delay_seconds": 5}}"#,
+            r#"{"id": "b", "kind": "nps", "trigger": {"delay_secnds": 5}}"#,
+            r#"{"id": "c", "kind": "nps", "segment": {"all": [{"atr": "plan", "op": "eq", "value": "pro"}]}}"#,
+            r#"{"id": "d", "kind": "nps", "appearance": {"postion": "center"}}"#,
+            r#"{"id": "e", "kind": "nps", "text": {"en": {"link": {"promoter": {"label": "x", "ulr": "https://r.example"}}}}}"#,
+            r#"{"id": "f", "kind": "nps", "segment": {"any": [], "attr": "plan"}}"#,
+            r#"{"id": "ok", "kind": "nps"}"#,
+        ];
+        let json = format!(
+            r#"{{"collector": "/c", "surveys": [{}]}}"#,
+            surveys.join(",")
+        );
+        let parsed = parse_text(&json).unwrap();
+        let messages: Vec<String> = parsed.skipped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "survey \"a\" skipped: surveys[0].triger: unknown field; did you mean `trigger`?",
+                "survey \"b\" skipped: surveys[1].trigger.delay_secnds: unknown field; did you mean `delay_seconds`?",
+                "survey \"c\" skipped: surveys[2].segment.all[0].atr: unknown field; did you mean `attr`?",
+                "survey \"d\" skipped: surveys[3].appearance.postion: unknown field; did you mean `position`?",
+                "survey \"e\" skipped: surveys[4].text.en.link.promoter.ulr: unknown field; did you mean `url`?",
+                "survey \"f\" skipped: surveys[5].segment.attr: cannot be combined with \"any\" in one rule",
+            ]
+        );
+        assert_eq!(
+            parsed.config.surveys.len(),
+            1,
+            "the other surveys still run"
+        );
+        let root =
+            parse_text(r#"{"collector": "/c", "quiet_dayz": 3, "surveys": []}"#).unwrap_err();
+        assert_eq!(
+            root.to_string(),
+            "invalid config: quiet_dayz: unknown field; did you mean `quiet_days`?"
+        );
+        let far = parse_text(
+            r#"{"collector": "/c", "surveys": [{"id": "g", "kind": "nps", "colour": "red"}]}"#,
+        )
+        .unwrap();
+        assert!(
+            far.skipped[0]
+                .message
+                .starts_with("unknown field (use id, kind, "),
+            "{}",
+            far.skipped[0]
+        );
+    }
+
+    #[test]
+    fn surveys_come_highest_priority_first_and_ties_keep_config_order() {
+        let json = r#"{"collector": "/c", "surveys": [
+            {"id": "low", "kind": "nps", "priority": -1},
+            {"id": "first-default", "kind": "nps"},
+            {"id": "high", "kind": "csat", "priority": 5},
+            {"id": "second-default", "kind": "ces", "priority": 0}
+        ]}"#;
+        let ids: Vec<String> = parse_text(json)
+            .unwrap()
+            .config
+            .surveys
+            .into_iter()
+            .map(|survey| survey.id)
+            .collect();
+        assert_eq!(ids, ["high", "first-default", "second-default", "low"]);
+        let fraction = parse_text(
+            r#"{"collector": "/c", "surveys": [{"id": "p", "kind": "nps", "priority": 1.5}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            fraction.skipped[0].to_string(),
+            "survey \"p\" skipped: surveys[0].priority: must be a whole number from -1000000 to 1000000"
+        );
+    }
+
+    #[test]
+    fn a_schedule_is_two_rfc_3339_times_in_order() {
+        let survey = |fields: &str| {
+            parse_text(&format!(
+                r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps", {fields}}}]}}"#
+            ))
+            .unwrap()
+        };
+        let ok = survey(r#""starts_at": "2026-12-01T09:00:00+01:00", "ends_at": "2026-12-31""#);
+        let parsed = &ok.config.surveys[0];
+        assert_eq!(parsed.starts_at, parse_date_ms("2026-12-01T08:00:00Z"));
+        assert_eq!(parsed.ends_at, parse_date_ms("2026-12-31T00:00:00Z"));
+        let reversed = survey(r#""starts_at": "2026-12-31", "ends_at": "2026-12-01""#);
+        assert_eq!(
+            reversed.skipped[0].to_string(),
+            "survey \"s\" skipped: surveys[0].ends_at: must be later than starts_at"
+        );
+        let vague = survey(r#""starts_at": "next monday""#);
+        assert_eq!(vague.skipped[0].path, "surveys[0].starts_at");
+    }
+
+    #[test]
+    fn a_survey_appearance_overrides_the_sites_field_by_field() {
+        let json = r##"{"collector": "/c", "quiet_days": 30,
+            "appearance": {"position": "bottom-left", "accent": "#0a7d4f", "logo": "https://acme.example/logo.svg"},
+            "surveys": [
+                {"id": "site", "kind": "nps"},
+                {"id": "own", "kind": "nps", "appearance": {"position": "center", "branding": true}}
+            ]}"##;
+        let config = parse_text(json).unwrap().config;
+        assert_eq!(config.quiet_days, 30.0);
+        let site = &config.surveys[0].appearance;
+        assert_eq!(site.position, Position::BottomLeft);
+        assert_eq!(site.accent.as_deref(), Some("#0a7d4f"));
+        assert!(!site.branding);
+        let own = &config.surveys[1].appearance;
+        assert_eq!(own.position, Position::Center);
+        assert_eq!(own.accent, site.accent);
+        assert_eq!(own.logo.as_deref(), Some("https://acme.example/logo.svg"));
+        assert!(own.branding);
+        let defaults = parse_text(MINIMAL).unwrap().config;
+        assert_eq!(defaults.quiet_days, 14.0);
+        assert_eq!(defaults.surveys[0].appearance, Appearance::default());
+    }
+
+    #[test]
+    fn an_accent_must_be_a_css_colour_and_a_logo_an_https_url() {
+        for colour in [
+            "#0a7d4f",
+            "#FFF",
+            "#0a7d4f80",
+            "rgb(10 125 79)",
+            "rgba(10, 125, 79, 0.5)",
+            "hsl(160deg 85% 27%)",
+            "oklch(0.5 0.1 160)",
+            "teal",
+        ] {
+            assert!(is_css_colour(colour), "{colour}");
+        }
+        for bad in [
+            "#12",
+            "#ggg",
+            "red; background: url(x)",
+            "rgb(1,2,3",
+            "url(x)",
+            "expression(alert(1))",
+            "",
+            "var(--x)",
+        ] {
+            assert!(!is_css_colour(bad), "{bad}");
+        }
+        let appearance = |fields: &str| {
+            let parsed = parse_text(&format!(
+                r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps", "appearance": {{{fields}}}}}]}}"#
+            ))
+            .unwrap();
+            parsed.skipped.first().map(ToString::to_string)
+        };
+        assert_eq!(
+            appearance(r#""accent": "red;}""#).as_deref(),
+            Some("survey \"s\" skipped: surveys[0].appearance.accent: \"red;}\" is not a CSS colour (e.g. #0a7d4f, rgb(10 125 79) or teal)")
+        );
+        assert_eq!(
+            appearance(r#""logo": "http://acme.example/logo.png""#).as_deref(),
+            Some("survey \"s\" skipped: surveys[0].appearance.logo: must be an https URL")
+        );
+        assert_eq!(
+            appearance(r#""position": "top""#).as_deref(),
+            Some("survey \"s\" skipped: surveys[0].appearance.position: unknown position \"top\" (use bottom-right, bottom-left, bottom-center, center)")
+        );
+        assert_eq!(
+            appearance(r#""position": "center", "branding": false"#),
+            None
+        );
+    }
+
+    #[test]
+    fn text_on_the_accent_stays_readable() {
+        let on = |accent: &str| {
+            Appearance {
+                accent: Some(accent.into()),
+                ..Appearance::default()
+            }
+            .accent_text()
+        };
+        assert_eq!(on("#0a7d4f"), "#ffffff");
+        assert_eq!(on("#ffd60a"), "#111327");
+        assert_eq!(on("#FFF"), "#111327");
+        assert_eq!(on("teal"), "#ffffff");
+        assert_eq!(Appearance::default().accent_text(), "#ffffff");
     }
 
     #[test]

@@ -9,11 +9,11 @@
 //! ("plan ne free" holds for a visitor with no plan). An attribute of the wrong type (e.g. `gt`
 //! on a non-numeric string) is false.
 
+use crate::core::dates::{parse_date_ms, MS_PER_DAY};
 use crate::core::json::Json;
 use crate::core::map::Map;
+use crate::core::suggest::unknown_field;
 use std::fmt;
-
-const MS_PER_DAY: f64 = 86_400_000.0;
 
 /// A validated criteria tree.
 #[derive(Clone, Debug, PartialEq)]
@@ -195,6 +195,9 @@ pub struct Mismatch {
     pub detail: String,
 }
 
+/// The keys of a criteria node: three group keys, then a leaf's.
+const NODE_KEYS: [&str; 6] = ["all", "any", "not", "attr", "op", "value"];
+
 fn parse_node(value: &Json, path: &str) -> Result<Criteria, CriteriaError> {
     let error = |at: &str, message: String| {
         Err(CriteriaError {
@@ -204,6 +207,23 @@ fn parse_node(value: &Json, path: &str) -> Result<Criteria, CriteriaError> {
     };
     if value.as_object().is_none() {
         return error("", "must be an object: {\"all\": [...]}, {\"any\": [...]}, {\"not\": {...}} or {\"attr\", \"op\", \"value\"}".into());
+    }
+    // A node is a group ({"all": [...]}, {"any": [...]}, {"not": {...}}) or a leaf
+    // ({"attr", "op", "value"}); any other key is a typo that would change what matches.
+    let group = NODE_KEYS[..3].iter().find(|key| value.get(key).is_some());
+    let allowed = group.map_or(&NODE_KEYS[3..], std::slice::from_ref);
+    let fields = value.as_object().unwrap_or_default();
+    if let Some((key, _)) = fields
+        .iter()
+        .find(|(key, _)| !allowed.contains(&key.as_str()))
+    {
+        let message = match group {
+            Some(group) if NODE_KEYS.contains(&key.as_str()) => {
+                format!("cannot be combined with \"{group}\" in one rule")
+            }
+            _ => unknown_field(key, &NODE_KEYS),
+        };
+        return error(key, message);
     }
     let list = |key: &str, items: &Json| -> Result<Vec<Criteria>, CriteriaError> {
         let Some(items) = items.as_array() else {
@@ -463,96 +483,6 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
         }
     }
     p[pi..].iter().all(|&c| c == '*')
-}
-
-/// Parses `YYYY-MM-DD` (midnight UTC) or RFC 3339 (`2026-11-23T10:00:00Z`, `...+02:00`,
-/// fractional seconds allowed) into milliseconds since the Unix epoch.
-pub fn parse_date_ms(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let digits = |s: &str| -> Option<i64> {
-        s.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let (year, month, day) = (
-        digits(text.get(0..4)?)?,
-        digits(text.get(5..7)?)?,
-        digits(text.get(8..10)?)?,
-    );
-    if text.get(4..5)? != "-"
-        || text.get(7..8)? != "-"
-        || !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-    {
-        return None;
-    }
-    let mut ms = days_from_civil(year, month, day) as f64 * MS_PER_DAY;
-    let rest = &text[10..];
-    if rest.is_empty() {
-        return Some(ms);
-    }
-    let rest = rest.strip_prefix(['T', 't', ' '])?;
-    let (hour, minute, second) = (
-        digits(rest.get(0..2)?)?,
-        digits(rest.get(3..5)?)?,
-        digits(rest.get(6..8)?)?,
-    );
-    if rest.get(2..3)? != ":" || rest.get(5..6)? != ":" || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    ms += ((hour * 60 + minute) * 60 + second) as f64 * 1000.0;
-    let mut zone = &rest[8..];
-    if let Some(fraction) = zone.strip_prefix('.') {
-        let end = fraction
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(fraction.len());
-        if end == 0 {
-            return None;
-        }
-        ms += format!("0.{}", &fraction[..end]).parse::<f64>().ok()? * 1000.0;
-        zone = &fraction[end..];
-    }
-    match zone {
-        "Z" | "z" => Some(ms),
-        _ => {
-            let sign = match zone.get(0..1)? {
-                "+" => 1.0,
-                "-" => -1.0,
-                _ => return None,
-            };
-            let (h, m) = (digits(zone.get(1..3)?)?, digits(zone.get(4..6)?)?);
-            if zone.len() != 6 || zone.get(3..4)? != ":" {
-                return None;
-            }
-            Some(ms - sign * ((h * 60 + m) * 60_000) as f64)
-        }
-    }
-}
-
-/// Formats milliseconds since the epoch as a `YYYY-MM-DD` date (UTC).
-pub fn format_date(ms: f64) -> String {
-    let days = (ms / MS_PER_DAY).floor() as i64 + 719_468;
-    let era = if days >= 0 { days } else { days - 146_096 } / 146_097;
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = if year >= 0 { year } else { year - 399 } / 400;
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 impl fmt::Display for Mismatch {

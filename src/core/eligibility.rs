@@ -2,7 +2,8 @@
 //! so "why didn't my survey show?" is a one-line lookup (`?survey_debug=1` logs the table).
 
 use crate::core::config::{Survey, Trigger};
-use crate::core::criteria::{format_date, glob_match, Context, Mismatch};
+use crate::core::criteria::{glob_match, Context, Mismatch};
+use crate::core::dates::{format_date, format_moment};
 use crate::core::throttle::{sampled_in, Throttled, VisitorState};
 use std::fmt;
 
@@ -11,6 +12,16 @@ use std::fmt;
 pub enum Skip {
     /// `enabled` is false.
     Disabled,
+    /// Before the survey's `starts_at`.
+    NotStarted {
+        /// `starts_at`, ms since the epoch.
+        starts_at: f64,
+    },
+    /// At or after the survey's `ends_at`.
+    Ended {
+        /// `ends_at`, ms since the epoch.
+        ends_at: f64,
+    },
     /// The visitor has no identity cookie and the survey is not `anonymous`.
     NoIdentity {
         /// The cookie the config names.
@@ -45,6 +56,10 @@ impl fmt::Display for Skip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Skip::Disabled => f.write_str("the survey is disabled (\"enabled\": false)"),
+            Skip::NotStarted { starts_at } => {
+                write!(f, "the survey starts at {} (starts_at)", format_moment(*starts_at))
+            }
+            Skip::Ended { ends_at } => write!(f, "the survey ended at {} (ends_at)", format_moment(*ends_at)),
             Skip::NoIdentity { cookie } => write!(
                 f,
                 "the visitor has no \"{cookie}\" cookie and the survey does not allow anonymous visitors"
@@ -64,6 +79,11 @@ impl fmt::Display for Skip {
             Skip::Throttled(Throttled::MaxShows(n)) => {
                 write!(f, "already shown {n} times without an answer (max_shows)")
             }
+            Skip::Throttled(Throttled::Quiet { until, after }) => write!(
+                f,
+                "the visitor answered or dismissed survey \"{after}\" recently; no other survey before {} (quiet_days)",
+                format_moment(*until)
+            ),
             Skip::OnePerPageView => f.write_str("another survey was already shown in this page view"),
         }
     }
@@ -84,6 +104,8 @@ pub struct Facts<'a> {
     pub context: &'a Context,
     /// Stored throttle state.
     pub state: &'a VisitorState,
+    /// The config's `quiet_days`.
+    pub quiet_days: f64,
     /// Whether a survey was already shown in this page view.
     pub shown_this_page_view: bool,
 }
@@ -93,6 +115,13 @@ pub struct Facts<'a> {
 pub fn check(survey: &Survey, facts: &Facts) -> Result<(), Skip> {
     if !survey.enabled {
         return Err(Skip::Disabled);
+    }
+    let now = facts.context.now_ms;
+    if let Some(starts_at) = survey.starts_at.filter(|starts_at| now < *starts_at) {
+        return Err(Skip::NotStarted { starts_at });
+    }
+    if let Some(ends_at) = survey.ends_at.filter(|ends_at| now >= *ends_at) {
+        return Err(Skip::Ended { ends_at });
     }
     if facts.visitor_id.is_none() && !survey.anonymous {
         return Err(Skip::NoIdentity {
@@ -110,7 +139,7 @@ pub fn check(survey: &Survey, facts: &Facts) -> Result<(), Skip> {
     }
     facts
         .state
-        .check(survey, facts.context.now_ms)
+        .check(survey, facts.quiet_days, now)
         .map_err(Skip::Throttled)?;
     if facts.shown_this_page_view {
         return Err(Skip::OnePerPageView);
@@ -126,10 +155,17 @@ pub fn quiet_until(verdicts: &[Result<(), Skip>]) -> Option<f64> {
     verdicts
         .iter()
         .try_fold(f64::INFINITY, |until, verdict| match verdict {
-            Err(Skip::Disabled | Skip::Throttled(Throttled::MaxShows(_))) => Some(until),
-            Err(Skip::Throttled(Throttled::RecontactUntil(t) | Throttled::DismissedUntil(t))) => {
-                Some(until.min(*t))
+            Err(Skip::Disabled | Skip::Ended { .. } | Skip::Throttled(Throttled::MaxShows(_))) => {
+                Some(until)
             }
+            Err(
+                Skip::NotStarted { starts_at: t }
+                | Skip::Throttled(
+                    Throttled::RecontactUntil(t)
+                    | Throttled::DismissedUntil(t)
+                    | Throttled::Quiet { until: t, .. },
+                ),
+            ) => Some(until.min(*t)),
             _ => None,
         })
 }
@@ -192,7 +228,7 @@ fn percent_decode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::criteria::parse_date_ms;
+    use crate::core::dates::parse_date_ms;
 
     fn survey(extra: &str) -> Survey {
         let json =
@@ -234,6 +270,7 @@ mod tests {
                 path: self.path,
                 context: &self.context,
                 state: &self.state,
+                quiet_days: 14.0,
                 shown_this_page_view: self.shown,
             };
             check(survey, &facts)
@@ -332,6 +369,47 @@ mod tests {
             ..World::new()
         };
         assert_eq!(world.check(&survey("")), Err(Skip::OnePerPageView));
+    }
+
+    #[test]
+    fn outside_its_schedule_a_survey_waits_or_is_over_and_debug_says_when() {
+        let world = World::new(); // 2026-11-23T00:00Z
+        let upcoming = survey(r#", "starts_at": "2026-11-23T09:30:00Z""#);
+        assert_eq!(
+            world.check(&upcoming).unwrap_err().to_string(),
+            "the survey starts at 2026-11-23 09:30 UTC (starts_at)"
+        );
+        let over = survey(r#", "starts_at": "2026-11-01", "ends_at": "2026-11-23T00:00:00Z""#);
+        assert_eq!(
+            world.check(&over).unwrap_err().to_string(),
+            "the survey ended at 2026-11-23 00:00 UTC (ends_at)"
+        );
+        let running = survey(r#", "starts_at": "2026-11-22T23:59:59Z", "ends_at": "2026-11-24""#);
+        assert_eq!(world.check(&running), Ok(()));
+        let verdicts = [world.check(&upcoming), world.check(&over)];
+        assert_eq!(
+            quiet_until(&verdicts),
+            parse_date_ms("2026-11-23T09:30:00Z"),
+            "the loader may wake the widget once the upcoming survey starts"
+        );
+    }
+
+    #[test]
+    fn after_another_survey_was_answered_debug_names_it_and_the_quiet_period() {
+        let mut world = World::new();
+        world
+            .state
+            .record_response("nps-main", world.context.now_ms);
+        let skip = world.check(&survey("")).unwrap_err();
+        assert_eq!(
+            skip.to_string(),
+            "the visitor answered or dismissed survey \"nps-main\" recently; no other survey before 2026-12-07 00:00 UTC (quiet_days)"
+        );
+        assert_eq!(
+            quiet_until(&[Err(skip)]),
+            parse_date_ms("2026-12-07"),
+            "quiet until the period ends"
+        );
     }
 
     #[test]

@@ -466,6 +466,8 @@ pub struct SurveyTexts {
     pub locale: String,
     /// Right-to-left layout.
     pub rtl: bool,
+    /// The company's name as the config gives it (shown beside the logo); may be empty.
+    pub company: String,
     /// The scored question.
     pub question: String,
     /// Labels of the lowest and highest score.
@@ -530,6 +532,7 @@ impl SurveyTexts {
         SurveyTexts {
             locale: language.code.clone(),
             rtl: language.rtl,
+            company: company.to_string(),
             question,
             scale_ends: (low.to_string(), high.to_string()),
             follow_up: per_category(|t| &t.follow_up, &locale.follow_ups),

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod criteria;
+pub mod dates;
 pub mod eligibility;
 pub mod event;
 pub mod i18n;
@@ -9,6 +10,7 @@ pub mod json;
 pub mod map;
 pub mod metric;
 pub mod outbox;
+pub mod suggest;
 pub mod throttle;
 pub mod trigger;
 

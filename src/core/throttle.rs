@@ -3,10 +3,9 @@
 //! unreadable there is treated as a fresh visitor rather than an error.
 
 use crate::core::config::Survey;
+use crate::core::dates::MS_PER_DAY;
 use crate::core::json::Json;
 use crate::core::map::Map;
-
-const MS_PER_DAY: f64 = 86_400_000.0;
 
 /// The stored state of one visitor in this browser.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,6 +46,13 @@ pub enum Throttled {
     DismissedUntil(f64),
     /// Shown `max_shows` times without an answer.
     MaxShows(u32),
+    /// Another survey was answered or dismissed less than `quiet_days` ago.
+    Quiet {
+        /// No survey before this time (ms since the epoch).
+        until: f64,
+        /// The survey answered or dismissed last.
+        after: String,
+    },
 }
 
 impl VisitorState {
@@ -110,8 +116,29 @@ impl VisitorState {
         })
     }
 
-    /// Applies `survey`'s `recontact_days`, `dismiss_days` and `max_shows` at `now_ms`.
-    pub fn check(&self, survey: &Survey, now_ms: f64) -> Result<(), Throttled> {
+    /// Applies `survey`'s `recontact_days`, `dismiss_days` and `max_shows`, then the site's
+    /// `quiet_days` after any other survey was answered or dismissed, at `now_ms`.
+    pub fn check(&self, survey: &Survey, quiet_days: f64, now_ms: f64) -> Result<(), Throttled> {
+        self.check_own(survey, now_ms)?;
+        let last_other = self
+            .surveys
+            .iter()
+            .filter(|(id, _)| **id != survey.id)
+            .filter_map(|(id, history)| {
+                let last = history.responded_ms.into_iter().chain(history.dismissed_ms);
+                last.reduce(f64::max).map(|at| (at, id))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        match last_other {
+            Some((at, id)) if now_ms < at + quiet_days * MS_PER_DAY => Err(Throttled::Quiet {
+                until: at + quiet_days * MS_PER_DAY,
+                after: id.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_own(&self, survey: &Survey, now_ms: f64) -> Result<(), Throttled> {
         let Some(history) = self.surveys.get(&survey.id) else {
             return Ok(());
         };
@@ -182,6 +209,7 @@ mod tests {
 
     const DAY: f64 = MS_PER_DAY;
     const T0: f64 = 1_800_000_000_000.0;
+    const QUIET_DAYS: f64 = 14.0;
 
     fn survey(extra: &str) -> Survey {
         let json =
@@ -200,10 +228,10 @@ mod tests {
         state.record_shown("s");
         state.record_response("s", T0);
         assert_eq!(
-            state.check(&survey, T0 + 89.0 * DAY),
+            state.check(&survey, QUIET_DAYS, T0 + 89.0 * DAY),
             Err(Throttled::RecontactUntil(T0 + 90.0 * DAY))
         );
-        assert_eq!(state.check(&survey, T0 + 90.0 * DAY), Ok(()));
+        assert_eq!(state.check(&survey, QUIET_DAYS, T0 + 90.0 * DAY), Ok(()));
     }
 
     #[test]
@@ -212,10 +240,10 @@ mod tests {
         let mut state = VisitorState::default();
         state.record_dismissed("s", T0);
         assert_eq!(
-            state.check(&survey, T0 + 6.5 * DAY),
+            state.check(&survey, QUIET_DAYS, T0 + 6.5 * DAY),
             Err(Throttled::DismissedUntil(T0 + 7.0 * DAY))
         );
-        assert_eq!(state.check(&survey, T0 + 7.0 * DAY), Ok(()));
+        assert_eq!(state.check(&survey, QUIET_DAYS, T0 + 7.0 * DAY), Ok(()));
     }
 
     #[test]
@@ -223,25 +251,56 @@ mod tests {
         let survey = survey(r#", "max_shows": 2, "recontact_days": 0"#);
         let mut state = VisitorState::default();
         state.record_shown("s");
-        assert_eq!(state.check(&survey, T0), Ok(()));
+        assert_eq!(state.check(&survey, QUIET_DAYS, T0), Ok(()));
         state.record_shown("s");
-        assert_eq!(state.check(&survey, T0), Err(Throttled::MaxShows(2)));
+        assert_eq!(
+            state.check(&survey, QUIET_DAYS, T0),
+            Err(Throttled::MaxShows(2))
+        );
         state.record_response("s", T0);
-        assert_eq!(state.check(&survey, T0 + 1.0), Ok(()));
+        assert_eq!(state.check(&survey, QUIET_DAYS, T0 + 1.0), Ok(()));
         let unlimited = self::survey(r#", "max_shows": 0"#);
-        assert_eq!(state.check(&unlimited, T0 + 100.0 * DAY), Ok(()));
+        assert_eq!(
+            state.check(&unlimited, QUIET_DAYS, T0 + 100.0 * DAY),
+            Ok(())
+        );
     }
 
     #[test]
-    fn other_surveys_and_reset_are_independent() {
+    fn an_answer_or_dismissal_of_any_survey_quiets_the_others_for_quiet_days() {
         let other = survey("");
         let mut state = VisitorState::default();
+        state.record_response("answered", T0);
+        state.record_dismissed("dismissed", T0 + DAY);
+        assert_eq!(
+            state.check(&other, QUIET_DAYS, T0 + 3.0 * DAY),
+            Err(Throttled::Quiet {
+                until: T0 + 15.0 * DAY,
+                after: "dismissed".into()
+            }),
+            "the latest answer or dismissal counts"
+        );
+        assert_eq!(state.check(&other, QUIET_DAYS, T0 + 15.0 * DAY), Ok(()));
+        assert_eq!(state.check(&other, 0.0, T0 + DAY), Ok(()), "quiet_days: 0");
+        let mut shown = VisitorState::default();
+        shown.record_shown("shown-only");
+        assert_eq!(
+            shown.check(&other, QUIET_DAYS, T0),
+            Ok(()),
+            "a show alone is not an answer"
+        );
+    }
+
+    #[test]
+    fn a_surveys_own_history_never_quiets_itself_and_reset_forgets_all() {
+        let survey = survey(r#", "recontact_days": 1"#);
+        let mut state = VisitorState::default();
+        state.record_response("s", T0);
+        assert_eq!(state.check(&survey, QUIET_DAYS, T0 + 2.0 * DAY), Ok(()));
         state.record_dismissed("another", T0);
-        assert_eq!(state.check(&other, T0), Ok(()));
-        state.record_dismissed("s", T0);
         state.count_pageview(T0);
         state.forget_surveys();
-        assert_eq!(state.check(&other, T0), Ok(()));
+        assert_eq!(state.check(&survey, QUIET_DAYS, T0), Ok(()));
         assert_eq!(state.pageviews, 1);
     }
 

@@ -91,7 +91,7 @@ pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &
             "<survey-widget>: no valid survey with id \"{survey_id}\""
         ));
     };
-    let mount = match shadow::attach(&host) {
+    let mount = match shadow::attach(&host, &survey.appearance) {
         Ok(mount) => mount,
         Err(error) => return page::log_js_error("<survey-widget>: cannot render", &error),
     };

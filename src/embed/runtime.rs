@@ -2,7 +2,8 @@
 //! the visitor told `identify()`, and the one-survey-per-page-view rule. Decisions are the
 //! core's ([`eligibility::check`], [`Progress`]); this module only feeds them facts and acts.
 
-use crate::browser::{page, shadow, storage, triggers, visitor};
+use crate::browser::listener::Listener;
+use crate::browser::{page, shadow, storage, triggers, viewport, visitor};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::{self, cookie_value, Facts, Skip};
 use crate::core::json::Json;
@@ -37,6 +38,8 @@ struct Runtime {
     /// A survey was shown in this page view (or is open now).
     shown_this_page_view: bool,
     open: bool,
+    /// Keeps the open pop-up's bottom sheet above the on-screen keyboard.
+    keyboard: Option<[Listener; 2]>,
     route: String,
     debug: bool,
     scroll_depth: f64,
@@ -63,14 +66,19 @@ fn with_runtime<R>(f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
 /// twice) it swaps the config but keeps this page view's state: still one survey per page view.
 pub fn start(config: Config, config_fingerprint: String, debug: bool) {
     let old = RUNTIME.with(|slot| slot.borrow_mut().take());
-    let (open, shown_this_page_view, attributes) = match old {
+    let (open, keyboard, shown_this_page_view, attributes) = match old {
         Some(old) => {
             old.armed.into_iter().for_each(Armed::cancel);
-            (old.open, old.shown_this_page_view, old.attributes)
+            (
+                old.open,
+                old.keyboard,
+                old.shown_this_page_view,
+                old.attributes,
+            )
         }
         None => {
             storage::update(|state| state.count_pageview(js_sys::Date::now()));
-            (false, false, Map::new())
+            (false, None, false, Map::new())
         }
     };
     let mut attributes = attributes;
@@ -81,6 +89,7 @@ pub fn start(config: Config, config_fingerprint: String, debug: bool) {
         armed: Vec::new(),
         shown_this_page_view,
         open,
+        keyboard,
         route: page::route(),
         debug,
         scroll_depth: triggers::scroll_depth(),
@@ -208,6 +217,7 @@ fn check(rt: &Runtime, survey: &Survey, state: &VisitorState) -> Result<(), Skip
         path: &page::path(),
         context: &context,
         state,
+        quiet_days: config.quiet_days,
         shown_this_page_view: rt.shown_this_page_view || rt.open,
     };
     eligibility::check(survey, &facts)
@@ -309,7 +319,8 @@ fn on_scroll(depth: f64) {
     });
 }
 
-/// Notes `signal` for the armed surveys `applies` selects and shows those now complete.
+/// Notes `signal` for the armed surveys `applies` selects and shows those now complete, the
+/// highest priority first (the config lists surveys in that order; the first one shown wins).
 fn happened(signal: Signal, applies: impl Fn(&Survey) -> bool) {
     let ready = with_runtime(|rt| {
         let mut ready = Vec::new();
@@ -319,7 +330,10 @@ fn happened(signal: Signal, applies: impl Fn(&Survey) -> bool) {
                 ready.push(armed.survey_id.clone());
             }
         }
-        ready
+        (rt.config.surveys.iter())
+            .filter(|survey| ready.contains(&survey.id))
+            .map(|survey| survey.id.clone())
+            .collect::<Vec<_>>()
     });
     ready.unwrap_or_default().iter().for_each(|id| fire(id));
 }
@@ -349,18 +363,25 @@ fn open(survey_id: &str) {
     let Some(Some((config, survey))) = found else {
         return;
     };
-    let popup = match shadow::popup_host() {
+    let popup = match shadow::popup_host(&survey.appearance) {
         Ok(popup) => popup,
         Err(error) => return page::log_js_error("cannot create the pop-up", &error),
     };
     with_runtime(|rt| {
         rt.open = true;
         rt.shown_this_page_view = true;
+        rt.keyboard = viewport::keep_above_keyboard(&popup.mount);
     });
     let mount = popup.mount.clone();
     let on_close = Callback::new(move |()| {
         popup.close();
-        with_runtime(|rt| rt.open = false);
+        with_runtime(|rt| {
+            rt.open = false;
+            rt.keyboard = None;
+        });
+        // The answer or dismissal may quiet every survey: record that for the loader now, so
+        // the next page load skips the widget. (In a task of its own: not inside the click.)
+        set_timeout(evaluate, Duration::ZERO);
     });
     let visitor_attributes = with_runtime(|rt| rt.attributes.clone()).unwrap_or_default();
     leptos::mount::mount_to(mount, move || {

@@ -1,5 +1,6 @@
 //! The survey card: question, then follow-up, then thank-you.
 
+use crate::core::config::Appearance;
 use crate::core::i18n::SurveyTexts;
 use crate::core::metric::Kind;
 use crate::ui::{follow_up::FollowUp, scale::ScoreScale, thank_you::ThankYou};
@@ -20,6 +21,10 @@ pub fn SurveyPopup(
     /// Render in the page flow instead of as a floating pop-up.
     #[prop(optional)]
     inline: bool,
+    /// The logo and branding (position and accent are the shadow root's, see
+    /// `browser::shadow::attach`).
+    #[prop(optional)]
+    appearance: Appearance,
     /// Called each time the visitor chooses a score.
     on_score: Callback<u8>,
     /// Called with the follow-up comment when the visitor submits it.
@@ -86,6 +91,17 @@ pub fn SurveyPopup(
             }
         })
     };
+    let brand = appearance.logo.clone().map(|logo| {
+        view! {
+            <div class="sw-brand">
+                <img class="sw-logo" src=logo alt="" />
+                <span>{texts.company.clone()}</span>
+            </div>
+        }
+    });
+    let branding = appearance
+        .branding
+        .then(|| view! { <p class="sw-branding">"Powered by survey-widget"</p> });
     view! {
         <section
             class=if inline { "sw-card sw-inline" } else { "sw-card sw-popup" }
@@ -103,9 +119,11 @@ pub fn SurveyPopup(
                 on:click=move |_| on_close.run(())>
                 <span aria-hidden="true">"×"</span>
             </button>
+            {brand}
             <p id=QUESTION_ID class="sw-question">{texts.question.clone()}</p>
             {answering}
             <div class="sw-thanks" role="status">{thanks}</div>
+            {branding}
         </section>
     }
 }

@@ -213,39 +213,13 @@ fn cookie_names_lists_only_cookies_the_criteria_read() {
 }
 
 #[test]
-fn globs_and_dates_parse_as_documented() {
+fn globs_match_as_documented() {
     assert!(glob_match("*", ""));
     assert!(glob_match("/app/*", "/app/"));
     assert!(glob_match("*.pdf", "/files/a.b.pdf"));
     assert!(glob_match("/a*b*c", "/aXbYbZc"));
     assert!(!glob_match("/a*b*c", "/aXbYbZ"));
     assert!(!glob_match("/app", "/app/x"));
-    assert_eq!(parse_date_ms("1970-01-02"), Some(86_400_000.0));
-    assert_eq!(parse_date_ms("1970-01-01T00:00:01.5Z"), Some(1500.0));
-    assert_eq!(parse_date_ms("1970-01-01T02:00:00+02:00"), Some(0.0));
-    assert_eq!(parse_date_ms("2000-02-29"), Some(951_782_400_000.0));
-    for date in [
-        "1970-01-01",
-        "2000-02-29",
-        "2026-11-23",
-        "2100-12-31",
-        "1969-07-20",
-    ] {
-        assert_eq!(
-            format_date(parse_date_ms(date).unwrap() + 3_600_000.0),
-            date
-        );
-    }
-    for bad in [
-        "2026-13-01",
-        "2026-1-01",
-        "yesterday",
-        "2026-11-23T25:00:00Z",
-        "2026-11-23T10:00:00",
-        "2026-11-23T10:00:00+0200",
-    ] {
-        assert_eq!(parse_date_ms(bad), None, "{bad}");
-    }
 }
 
 fn arbitrary_leaf() -> impl Strategy<Value = Criteria> {

@@ -1,0 +1,103 @@
+//! "Did you mean ...?" for config keys: a typo such as `triger` names the key it was meant to
+//! be, so an owner fixes it at once instead of wondering why the trigger is ignored.
+
+/// The message for an unknown field `key` where only `allowed` are valid: the nearest valid key
+/// as a suggestion when one is close enough, else the list of valid keys.
+pub fn unknown_field(key: &str, allowed: &[&str]) -> String {
+    match nearest(key, allowed) {
+        Some(near) => format!("unknown field; did you mean `{near}`?"),
+        None => format!("unknown field (use {})", allowed.join(", ")),
+    }
+}
+
+/// The candidate closest to `key` in edit distance (ignoring case, `-` for `_`), if it is within
+/// a third of the key's length (at least 2 edits); ties go to the earlier candidate.
+pub fn nearest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let normalize = |text: &str| -> Vec<char> {
+        text.chars()
+            .map(|c| {
+                if c == '-' {
+                    '_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    };
+    let key = normalize(key);
+    let limit = (key.len() / 3).max(2);
+    candidates
+        .iter()
+        .map(|candidate| (edit_distance(&key, &normalize(candidate)), *candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, where swapping two neighbouring characters counts as one edit.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    // rows[0] is two rows back, rows[1] the previous row, rows[2] the current one.
+    let mut rows = [
+        vec![0; b.len() + 1],
+        (0..=b.len()).collect(),
+        vec![0; b.len() + 1],
+    ];
+    for i in 1..=a.len() {
+        rows[2][0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[1][j] + 1)
+                .min(rows[2][j - 1] + 1)
+                .min(rows[1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[0][j - 2] + 1);
+            }
+            rows[2][j] = best;
+        }
+        rows.swap(0, 1);
+        rows.swap(1, 2);
+    }
+    rows[1][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SURVEY_KEYS: [&str; 5] = ["trigger", "segment", "text", "max_shows", "priority"];
+
+    #[test]
+    fn a_typo_names_the_key_it_was_meant_to_be() {
+        assert_eq!(
+            unknown_field("triger", &SURVEY_KEYS),
+            "unknown field; did you mean `trigger`?"
+        );
+        assert_eq!(nearest("segmnet", &SURVEY_KEYS), Some("segment"));
+        assert_eq!(nearest("max-shows", &SURVEY_KEYS), Some("max_shows"));
+        assert_eq!(nearest("Priority", &SURVEY_KEYS), Some("priority"));
+        assert_eq!(nearest("texts", &SURVEY_KEYS), Some("text"));
+    }
+
+    #[test]
+    fn a_key_like_none_of_them_lists_the_valid_ones() {
+        assert_eq!(nearest("colour", &SURVEY_KEYS), None);
+        assert_eq!(
+            unknown_field("x", &["a_long_key", "another"]),
+            "unknown field (use a_long_key, another)"
+        );
+    }
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_substitutions_and_swaps() {
+        let distance = |a: &str, b: &str| {
+            edit_distance(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("ab", "ba"), 1);
+        assert_eq!(distance("same", "same"), 0);
+    }
+}

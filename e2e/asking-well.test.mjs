@@ -180,7 +180,8 @@ for (const [position, measure] of Object.entries(POSITIONS)) {
     const logo = dialog.locator("img.sw-logo");
     assert.equal(await logo.getAttribute("alt"), "");
     assert.equal(await dialog.locator(".sw-brand").textContent(), "Acme");
-    assert.equal(await dialog.locator(".sw-branding").textContent(), "Powered by survey-widget");
+    const branding = await dialog.evaluate((card) => getComputedStyle(card, "::after").content);
+    assert.equal(branding, '"Powered by survey-widget"');
     await dialog.getByRole("radio", { name: /^9\b/ }).check();
     const chosen = dialog.locator("input:checked + span");
     await page.waitForTimeout(300); // the colour transition

@@ -121,6 +121,50 @@ test("owner's path: template, edit, live preview, publish, a visitor answers, re
   await context.close();
 });
 
+test("schedule, priority and appearance: set in the editor and site settings, served in the hosted config", async () => {
+  const { page, problems, context } = await signedIn();
+  await page.goto(`${env.collector.url}/admin/site`);
+  await page.getByLabel("Accent colour (CSS, e.g. #0a7d4f)").fill("#0a7d4f");
+  await page.getByLabel("Position on wide screens (phones get a bottom sheet)").selectOption("bottom-left");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Saved.").waitFor();
+  const site = await getJson(`${env.collector.url}/v1/site`);
+  assert.deepEqual(site.appearance, { accent: "#0a7d4f", position: "bottom-left" });
+
+  await page.goto(`${env.collector.url}/admin`);
+  await createSurvey(page, "scheduled");
+  await page.getByLabel("Not before (your local time)").fill("2030-01-02T09:30");
+  await page.getByLabel("Priority (of several surveys ready at once, the highest shows)").fill("5");
+  await page.getByLabel("Position on wide screens (phones get a bottom sheet)").selectOption("center");
+  await page.getByLabel('"Powered by survey-widget" line').selectOption("true");
+  const accent = page.getByLabel("Accent colour (CSS, e.g. #0a7d4f)");
+  await accent.fill("red; x");
+  await eventually(async () => (await accent.getAttribute("aria-invalid")) === "true");
+  assert.match(await page.locator("#f-accent-error").textContent(), /must be a CSS colour/);
+  await accent.fill("");
+  // The preview draws the site's accent on the chosen score.
+  const preview = page.locator("#preview");
+  await eventually(async () => (await preview.locator("survey-widget").getAttribute("config")).includes('"priority":5'));
+  await preview.getByRole("radio", { name: /^9\b/ }).check();
+  await page.waitForTimeout(300);
+  const chosen = await preview.locator("input:checked + span").evaluate((span) => getComputedStyle(span).backgroundColor);
+  assert.equal(chosen, "rgb(10, 125, 79)");
+
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await eventually(async () => /^published/.test(await page.locator("#status").textContent()));
+  const config = await (await fetch(`${env.collector.url}/v1/config.json`)).json();
+  const served = config.surveys.find((s) => s.id === "scheduled");
+  assert.equal(served.priority, 5);
+  assert.equal(Date.parse(served.starts_at), new Date("2030-01-02T09:30").getTime(), "local time, sent as RFC 3339");
+  assert.deepEqual(served.appearance, { position: "center", branding: true });
+  assert.deepEqual(config.appearance, { accent: "#0a7d4f", position: "bottom-left" });
+  await page.reload();
+  assert.equal(await page.getByLabel("Not before (your local time)").inputValue(), "2030-01-02T09:30", "read back as typed");
+  // The one error: the check's 400 for the accent typed wrong on purpose.
+  assert.deepEqual(problems, ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+  await context.close();
+});
+
 test("errors show at their field as you type; a bad id is refused at the form", async () => {
   const { page, problems, context } = await signedIn();
   await page.getByLabel("Survey id").fill("no spaces please");

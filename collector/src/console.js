@@ -65,6 +65,21 @@ function errorMessage(result) {
   return path && error.startsWith(path + ": ") ? error.slice(path.length + 2) : error;
 }
 
+/** An RFC 3339 time as a `datetime-local` value (the browser's time zone), and back. */
+const toLocalInput = (time) => {
+  const date = new Date(time || "");
+  return Number.isNaN(date.getTime()) ? "" : new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+const fromLocalInput = (value) => (value ? new Date(value).toISOString() : undefined);
+
+/** The `appearance` fields of a form: [form name, key, read, write]; empty means "inherit". */
+const APPEARANCE = [
+  ["position", "position", (f) => f.value || undefined, (f, v) => { f.value = v ?? ""; }],
+  ["accent", "accent", (f) => f.value.trim() || undefined, (f, v) => { f.value = v ?? ""; }],
+  ["logo", "logo", (f) => f.value.trim() || undefined, (f, v) => { f.value = v ?? ""; }],
+  ["branding", "branding", (f) => (f.value === "" ? undefined : f.value === "true"), (f, v) => { f.value = v === undefined ? "" : String(v); }],
+];
+
 function debounce(fn, ms) {
   let timer;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
@@ -148,6 +163,10 @@ function startEditor(root) {
     ["max_shows", ["max_shows"], (f) => number(f.value), (f, v) => { f.value = v ?? ""; }],
     ["sample_percent", ["sample_percent"], (f) => number(f.value), (f, v) => { f.value = v ?? ""; }],
     ["report_attributes", ["report_attributes"], (f) => globs(f.value), (f, v) => { f.value = (v || []).join(", "); }],
+    ["priority", ["priority"], (f) => number(f.value), (f, v) => { f.value = v ?? ""; }],
+    ["starts_at", ["starts_at"], (f) => fromLocalInput(f.value), (f, v) => { f.value = toLocalInput(v); }],
+    ["ends_at", ["ends_at"], (f) => fromLocalInput(f.value), (f, v) => { f.value = toLocalInput(v); }],
+    ...APPEARANCE.map(([name, key, read, write]) => [name, ["appearance", key], read, write]),
   ];
 
   function fill() {
@@ -262,6 +281,7 @@ function startEditor(root) {
     const config = {
       collector: "/v1/events",
       company: data.site.company || "",
+      appearance: data.site.appearance,
       locale: previewLang.value,
       surveys: [{ ...definition, enabled: true, anonymous: true }],
     };
@@ -356,6 +376,7 @@ if (siteForm) {
   for (const name of ["company", "identity_cookie", "locale", "quiet_days", "collector"]) {
     siteForm.elements[name].value = site[name] ?? "";
   }
+  for (const [name, key, , write] of APPEARANCE) write(siteForm.elements[name], site.appearance?.[key]);
   siteForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const settings = { ...site };
@@ -365,6 +386,12 @@ if (siteForm) {
     }
     const days = siteForm.elements.quiet_days.value.trim();
     if (days) settings.quiet_days = Number(days); else delete settings.quiet_days;
+    const appearance = {};
+    for (const [name, key, read] of APPEARANCE) {
+      const value = read(siteForm.elements[name]);
+      if (value !== undefined) appearance[key] = value;
+    }
+    if (Object.keys(appearance).length) settings.appearance = appearance; else delete settings.appearance;
     const result = await api("PUT", "/v1/site", { body: settings, csrf: siteForm.dataset.csrf });
     document.getElementById("saved").textContent = "";
     if (result.ok) { clearErrors(siteForm); document.getElementById("saved").textContent = "Saved."; }

@@ -188,6 +188,16 @@ pub async fn editor_page(
                     (number_input("sample_percent", "Share of visitors asked (%)", "sample_percent", "100"))
                 }
                 fieldset {
+                    legend { "Schedule and priority" }
+                    (datetime_input("starts_at", "Not before (your local time)", "starts_at"))
+                    (datetime_input("ends_at", "Not from (your local time)", "ends_at"))
+                    (number_input("priority", "Priority (of several surveys ready at once, the highest shows)", "priority", "0"))
+                }
+                fieldset {
+                    legend { "Appearance (empty: the site's)" }
+                    (appearance_fields("appearance"))
+                }
+                fieldset {
                     legend { "Reports" }
                     (text_input("report_attributes", "Visitor attributes answers carry, for breakdowns (comma-separated, e.g. plan, country)", "report_attributes"))
                 }
@@ -227,6 +237,10 @@ pub async fn site_page(
             (text_input("identity_cookie", "Identity cookie name", "identity_cookie"))
             (text_input("locale", "Language (auto: the visitor's)", "locale"))
             (number_input("quiet_days", "Quiet days after any answer or dismissal", "quiet_days", "14"))
+            fieldset {
+                legend { "Appearance of every survey (a survey may override it)" }
+                (appearance_fields("appearance"))
+            }
             (text_input("collector", "Collector URL (empty: this collector)", "collector"))
             p #form-error.field-error role="alert" {}
             p #saved role="status" {}
@@ -504,11 +518,54 @@ fn checkbox_at(name: &str, label: &str, path: &str) -> Markup {
     }
 }
 
-fn field_select(name: &str, label: &str, options: &[(&str, &str)], selected: &str) -> Markup {
+/// A local date and time, sent as RFC 3339 by the console script.
+fn datetime_input(name: &str, label: &str, path: &str) -> Markup {
     html! {
         div.field {
             label for=(field_id(name)) { (label) }
-            select id=(field_id(name)) name=(name) data-path=(name) aria-describedby=(hint_id(name)) {
+            input id=(field_id(name)) type="datetime-local" name=(name) data-path=(path) aria-describedby=(hint_id(name));
+            p.field-error id=(hint_id(name)) {}
+        }
+    }
+}
+
+/// The `appearance` fields (SPEC 7.4) under the JSON path `path`; an empty field inherits.
+fn appearance_fields(path: &str) -> Markup {
+    let positions = [
+        ("", "Default (bottom right)"),
+        ("bottom-right", "Bottom right"),
+        ("bottom-left", "Bottom left"),
+        ("bottom-center", "Bottom centre"),
+        ("center", "Centre of the screen"),
+    ];
+    let branding = [
+        ("", "Default (hidden)"),
+        ("true", "Shown"),
+        ("false", "Hidden"),
+    ];
+    html! {
+        (field_select_at("position", "Position on wide screens (phones get a bottom sheet)", &format!("{path}.position"), &positions, ""))
+        (text_input("accent", "Accent colour (CSS, e.g. #0a7d4f)", &format!("{path}.accent")))
+        (text_input("logo", "Logo (https URL, shown beside the company name)", &format!("{path}.logo")))
+        (field_select_at("branding", "\"Powered by survey-widget\" line", &format!("{path}.branding"), &branding, ""))
+    }
+}
+
+fn field_select(name: &str, label: &str, options: &[(&str, &str)], selected: &str) -> Markup {
+    field_select_at(name, label, name, options, selected)
+}
+
+fn field_select_at(
+    name: &str,
+    label: &str,
+    path: &str,
+    options: &[(&str, &str)],
+    selected: &str,
+) -> Markup {
+    html! {
+        div.field {
+            label for=(field_id(name)) { (label) }
+            select id=(field_id(name)) name=(name) data-path=(path) aria-describedby=(hint_id(name)) {
                 @for (value, text) in options {
                     option value=(value) selected[*value == selected] { (text) }
                 }

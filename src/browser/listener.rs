@@ -22,7 +22,16 @@ impl Listener {
         name: &'static str,
         handler: impl Fn(Event) + 'static,
     ) -> Option<Listener> {
-        let closure = Closure::<dyn Fn(Event)>::wrap(Box::new(handler));
+        Listener::boxed(target, name, Box::new(handler))
+    }
+
+    /// [`Listener::new`] without generics: one copy of this code in the wasm.
+    fn boxed(
+        target: &EventTarget,
+        name: &'static str,
+        handler: Box<dyn Fn(Event)>,
+    ) -> Option<Listener> {
+        let closure = Closure::<dyn Fn(Event)>::wrap(handler);
         let options = AddEventListenerOptions::new();
         options.set_passive(true);
         target

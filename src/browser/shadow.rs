@@ -12,7 +12,7 @@ const STYLESHEET: &str = include_str!("../../style/widget.css");
 
 /// Attaches an open shadow root to `host`, adopts the widget stylesheet there, and returns the
 /// element to mount the Leptos view into, dressed in `appearance`: its position as
-/// `data-position`, its accent as custom properties (set through the CSSOM, which a strict CSP
+/// `data-position`, its branding as `data-branding` (the stylesheet writes the line), its accent as custom properties (set through the CSSOM, which a strict CSP
 /// allows, unlike a `style` attribute).
 pub fn attach(host: &web_sys::Element, appearance: &Appearance) -> Result<HtmlElement, JsValue> {
     let document = web_sys::window()
@@ -28,6 +28,9 @@ pub fn attach(host: &web_sys::Element, appearance: &Appearance) -> Result<HtmlEl
     let mount = document.create_element("div")?.dyn_into::<HtmlElement>()?;
     mount.set_class_name("sw-root");
     mount.set_attribute("data-position", appearance.position.key())?;
+    if appearance.branding {
+        mount.set_attribute("data-branding", "")?;
+    }
     if let Some(accent) = &appearance.accent {
         let style = mount.style();
         style.set_property("--sw-accent", accent)?;

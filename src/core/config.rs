@@ -158,6 +158,13 @@ impl Position {
         Position::Center,
     ];
 
+    /// The position named `key` in config.
+    pub fn from_key(key: &str) -> Option<Position> {
+        Position::ALL
+            .into_iter()
+            .find(|position| position.key() == key)
+    }
+
     /// The position's name in config (also the pop-up's `data-position`).
     pub fn key(self) -> &'static str {
         match self {
@@ -368,6 +375,19 @@ impl<'a> Object<'a> {
         match self.fields().find(|(key, _, _)| !allowed.contains(key)) {
             Some((key, path, _)) => Err((path, unknown_field(key, allowed))),
             None => Ok(()),
+        }
+    }
+
+    /// An optional string that must pass `valid`; `rule` says what it must be.
+    fn checked(
+        &self,
+        key: &str,
+        valid: fn(&str) -> bool,
+        rule: &str,
+    ) -> Result<Option<String>, Problem> {
+        match self.optional_string(key)? {
+            Some(text) if !valid(&text) => Err((self.path(key), rule.into())),
+            text => Ok(text),
         }
     }
 
@@ -706,36 +726,25 @@ fn parse_link(link: &Object) -> Result<Link, Problem> {
 /// An `appearance` object: each field it sets replaces the one of `base`.
 fn parse_appearance(object: &Object, base: &Appearance) -> Result<Appearance, Problem> {
     object.only(&APPEARANCE_KEYS)?;
-    let position = match object.optional_string("position")? {
-        None => base.position,
-        Some(name) => Position::ALL
-            .into_iter()
-            .find(|position| position.key() == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Position::ALL.iter().map(|p| p.key()).collect();
-                (
-                    object.path("position"),
-                    format!("unknown position \"{name}\" (use {})", names.join(", ")),
-                )
-            })?,
-    };
-    let accent = object.optional_string("accent")?;
-    if let Some(accent) = accent.as_deref().filter(|accent| !is_css_colour(accent)) {
-        return Err((
-            object.path("accent"),
-            format!("\"{accent}\" is not a CSS colour (e.g. #0a7d4f, rgb(10 125 79) or teal)"),
-        ));
-    }
-    let logo = object.optional_string("logo")?;
-    if logo.as_deref().is_some_and(|url| {
-        !url.starts_with("https://")
-            || url.len() <= "https://".len()
-            || url.contains(char::is_whitespace)
-    }) {
-        return Err((object.path("logo"), "must be an https URL".into()));
-    }
+    let position = object.checked(
+        "position",
+        |name| Position::from_key(name).is_some(),
+        "must be bottom-right, bottom-left, bottom-center or center",
+    )?;
+    let accent = object.checked(
+        "accent",
+        is_css_colour,
+        "must be a CSS colour (e.g. #0a7d4f, rgb(10 125 79) or teal)",
+    )?;
+    let logo = object.checked(
+        "logo",
+        |url| url.len() > "https://".len() && url.starts_with("https://") && !url.contains(' '),
+        "must be an https URL",
+    )?;
     Ok(Appearance {
-        position,
+        position: position
+            .and_then(|name| Position::from_key(&name))
+            .unwrap_or(base.position),
         accent: accent.or_else(|| base.accent.clone()),
         logo: logo.or_else(|| base.logo.clone()),
         branding: object.boolean("branding", base.branding)?,
@@ -1094,7 +1103,7 @@ mod tests {
         };
         assert_eq!(
             appearance(r#""accent": "red;}""#).as_deref(),
-            Some("survey \"s\" skipped: surveys[0].appearance.accent: \"red;}\" is not a CSS colour (e.g. #0a7d4f, rgb(10 125 79) or teal)")
+            Some("survey \"s\" skipped: surveys[0].appearance.accent: must be a CSS colour (e.g. #0a7d4f, rgb(10 125 79) or teal)")
         );
         assert_eq!(
             appearance(r#""logo": "http://acme.example/logo.png""#).as_deref(),
@@ -1102,7 +1111,7 @@ mod tests {
         );
         assert_eq!(
             appearance(r#""position": "top""#).as_deref(),
-            Some("survey \"s\" skipped: surveys[0].appearance.position: unknown position \"top\" (use bottom-right, bottom-left, bottom-center, center)")
+            Some("survey \"s\" skipped: surveys[0].appearance.position: must be bottom-right, bottom-left, bottom-center or center")
         );
         assert_eq!(
             appearance(r#""position": "center", "branding": false"#),

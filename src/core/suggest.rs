@@ -4,38 +4,52 @@
 /// The message for an unknown field `key` where only `allowed` are valid: the nearest valid key
 /// as a suggestion when one is close enough, else the list of valid keys.
 pub fn unknown_field(key: &str, allowed: &[&str]) -> String {
+    // Appended rather than `format!`ted: the wasm stays smaller.
+    let mut message = String::from("unknown field");
     match nearest(key, allowed) {
-        Some(near) => format!("unknown field; did you mean `{near}`?"),
-        None => format!("unknown field (use {})", allowed.join(", ")),
+        Some(near) => {
+            message += "; did you mean `";
+            message += near;
+            message += "`?";
+        }
+        None => {
+            message += " (use ";
+            message += &allowed.join(", ");
+            message += ")";
+        }
     }
+    message
 }
 
 /// The candidate closest to `key` in edit distance (ignoring case, `-` for `_`), if it is within
 /// a third of the key's length (at least 2 edits); ties go to the earlier candidate.
 pub fn nearest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let normalize = |text: &str| -> Vec<char> {
-        text.chars()
-            .map(|c| {
-                if c == '-' {
-                    '_'
+    // Bytes, not chars: valid keys are ASCII, and a non-ASCII typo is far from all of them.
+    let normalize = |text: &str| -> Vec<u8> {
+        text.bytes()
+            .map(|b| {
+                if b == b'-' {
+                    b'_'
                 } else {
-                    c.to_ascii_lowercase()
+                    b.to_ascii_lowercase()
                 }
             })
             .collect()
     };
     let key = normalize(key);
     let limit = (key.len() / 3).max(2);
-    candidates
-        .iter()
-        .map(|candidate| (edit_distance(&key, &normalize(candidate)), *candidate))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let distance = edit_distance(&key, &normalize(candidate));
+        if distance <= limit && best.is_none_or(|(shortest, _)| distance < shortest) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
 }
 
 /// Levenshtein distance, where swapping two neighbouring characters counts as one edit.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     // rows[0] is two rows back, rows[1] the previous row, rows[2] the current one.
     let mut rows = [
         vec![0; b.len() + 1],
@@ -89,12 +103,7 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_insertions_deletions_substitutions_and_swaps() {
-        let distance = |a: &str, b: &str| {
-            edit_distance(
-                &a.chars().collect::<Vec<_>>(),
-                &b.chars().collect::<Vec<_>>(),
-            )
-        };
+        let distance = |a: &str, b: &str| edit_distance(a.as_bytes(), b.as_bytes());
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("ab", "ba"), 1);

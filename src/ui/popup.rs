@@ -21,7 +21,7 @@ pub fn SurveyPopup(
     /// Render in the page flow instead of as a floating pop-up.
     #[prop(optional)]
     inline: bool,
-    /// The logo and branding (position and accent are the shadow root's, see
+    /// The logo (position, accent and branding are the shadow root's, see
     /// `browser::shadow::attach`).
     #[prop(optional)]
     appearance: Appearance,
@@ -99,9 +99,6 @@ pub fn SurveyPopup(
             </div>
         }
     });
-    let branding = appearance
-        .branding
-        .then(|| view! { <p class="sw-branding">"Powered by survey-widget"</p> });
     view! {
         <section
             class=if inline { "sw-card sw-inline" } else { "sw-card sw-popup" }
@@ -123,7 +120,7 @@ pub fn SurveyPopup(
             <p id=QUESTION_ID class="sw-question">{texts.question.clone()}</p>
             {answering}
             <div class="sw-thanks" role="status">{thanks}</div>
-            {branding}
+
         </section>
     }
 }

@@ -1,5 +1,8 @@
-//! Compiles the built-in texts (`src/core/i18n/locales/*.json`, data kept apart from the code)
-//! into `core::i18n` constants: one `Locale` per file and `LOCALES`, English first.
+//! Build-time data for the crate:
+//! - the built-in texts (`src/core/i18n/locales/*.json`, data kept apart from the code) become
+//!   `core::i18n` constants: one `Locale` per file and `LOCALES`, English first;
+//! - the widget's stylesheet (`style/widget.css`) is compiled in without its comments and
+//!   spaces (every visitor downloads it inside the wasm).
 
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -8,6 +11,39 @@ use std::path::Path;
 const DIR: &str = "src/core/i18n/locales";
 
 fn main() {
+    locales();
+    stylesheet();
+}
+
+/// `style/widget.css` minus comments and the whitespace CSS does not need, as
+/// `$OUT_DIR/widget.css`.
+fn stylesheet() {
+    const SOURCE: &str = "style/widget.css";
+    println!("cargo::rerun-if-changed={SOURCE}");
+    let css = std::fs::read_to_string(SOURCE).expect("style/widget.css");
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css.as_str();
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    text.push_str(rest);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = words.join(" ");
+    // Spaces around these never matter in this stylesheet (`+` and `-` keep theirs: calc()).
+    for punctuation in ["{", "}", ";", ",", ":", ">"] {
+        out = out
+            .replace(&format!(" {punctuation}"), punctuation)
+            .replace(&format!("{punctuation} "), punctuation);
+    }
+    let out = out.replace(";}", "}");
+    let target = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("widget.css");
+    std::fs::write(target, out).expect("write widget.css");
+}
+
+fn locales() {
     println!("cargo::rerun-if-changed={DIR}");
     let mut files: Vec<_> = std::fs::read_dir(DIR)
         .expect("the locales folder")
@@ -23,15 +59,32 @@ fn main() {
         let code = text(&locale, "code", path);
         let name = code.to_uppercase();
         let list = |key: &str| {
-            let items = locale[key].as_array().unwrap_or_else(|| panic!("{}: {key} must be a list", path.display()));
-            let items: Vec<String> = items.iter().map(|item| format!("{:?}", item.as_str().unwrap_or_else(|| panic!("{}: {key} holds strings", path.display())))).collect();
+            let items = locale[key]
+                .as_array()
+                .unwrap_or_else(|| panic!("{}: {key} must be a list", path.display()));
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    format!(
+                        "{:?}",
+                        item.as_str()
+                            .unwrap_or_else(|| panic!("{}: {key} holds strings", path.display()))
+                    )
+                })
+                .collect();
             assert_eq!(items.len(), 3, "{}: {key} has 3 entries", path.display());
             format!("[{}]", items.join(", "))
         };
         let ends = locale["scale_ends"].as_array().expect("scale_ends");
         let ends: Vec<String> = ends
             .iter()
-            .map(|pair| format!("({:?}, {:?})", pair[0].as_str().expect("end"), pair[1].as_str().expect("end")))
+            .map(|pair| {
+                format!(
+                    "({:?}, {:?})",
+                    pair[0].as_str().expect("end"),
+                    pair[1].as_str().expect("end")
+                )
+            })
             .collect();
         writeln!(
             out,

@@ -84,6 +84,22 @@ test("a Finnish browser gets the Finnish question; an Arabic one a right-to-left
   await ar.context.close();
 });
 
+test("a visitor downloads the texts of one language: Finnish fetches fi.json once, English none", async () => {
+  const fetched = (page) => {
+    const files = [];
+    page.on("request", (request) => { if (request.url().includes("/app/locales/")) files.push(new URL(request.url()).pathname); });
+    return files;
+  };
+  for (const [locale, wanted, question] of [["fi-FI", ["/app/locales/fi.json"], /Kuinka todennäköisesti/], ["en-GB", [], /How likely/]]) {
+    const { page, context } = await open({ config: surveyConfig({ id: `files-${locale}` }), locale });
+    const files = fetched(page);
+    await page.reload();
+    await page.getByRole("dialog", { name: question }).waitFor();
+    assert.deepEqual(files, wanted, locale);
+    await context.close();
+  }
+});
+
 test("the config's locale wins over the browser's, and the chosen locale is sent with events", async () => {
   const { page, context } = await open({ config: surveyConfig({ id: "sv" }, { locale: "sv" }), locale: "de-DE" });
   const answered = page.evaluate(() => new Promise((resolve) => addEventListener("survey-widget:answered", (e) => resolve(e.detail.locale))));

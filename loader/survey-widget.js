@@ -22,6 +22,10 @@
   var held = [];        /* calls waiting for the module, in order */
   var loading = null;   /* the module's loading chain, once started */
   var dormant = null;   /* config text of a page where no survey can show yet */
+  /* The built-in languages but English (which is inside the wasm), written in by
+     scripts/post-build.mjs from src/core/i18n/locales/. */
+  var LANGUAGES = "__SURVEY_WIDGET_LANGUAGES__".split(",");
+  var languageFiles = {}; /* fetches, by language code */
 
   function fail(what, error) {
     console.error(PREFIX + what + (error ? ": " + (error.message || error) : ""));
@@ -62,6 +66,26 @@
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.text();
     });
+  }
+
+  /* The texts of the visitor's built-in language, chosen as the widget does (the config's
+     locale, then the browser's languages, then <html lang>), fetched beside the wasm and in
+     parallel with it; resolves to the file's text, or "" for English or on failure. */
+  function languageText(text) {
+    try {
+      var locale = JSON.parse(text).locale;
+      var tags = [/^auto$/i.test(locale) ? "" : locale].concat(navigator.languages, document.documentElement.lang);
+      for (var i = 0; i < tags.length; i++) {
+        var code = String(tags[i] || "").split(/[-_]/)[0].trim().toLowerCase();
+        if (code === "en") break;
+        if (LANGUAGES.indexOf(code) >= 0) {
+          return languageFiles[code] = languageFiles[code] || fetch(new URL("app/locales/" + code + ".json", base).href)
+            .then(function (response) { if (response.ok) return response.text(); throw new Error("HTTP " + response.status); })
+            .catch(function (error) { fail("no " + code + " texts; showing English", error); return ""; });
+        }
+      }
+    } catch (error) { /* a broken config: the widget explains it */ }
+    return Promise.resolve("");
   }
 
   function escapeRegExp(text) {
@@ -132,9 +156,13 @@
     version: "__SURVEY_WIDGET_VERSION__", /* the crate's version, written in by scripts/post-build.mjs */
     init: function (config) {
       var text = configText(config);
-      run(function () { return text.then(function (t) { wasm.start(t); }, function () {}); });
+      run(function () {
+        return text.then(function (t) {
+          return languageText(t).then(function (language) { wasm.start(t, language); });
+        }, function () {});
+      });
       text.then(function (t) {
-        if (mayShow(t)) load(); else dormant = t;
+        if (mayShow(t)) { languageText(t); load(); } else dormant = t;
       }, function (error) { fail("could not load the config " + String(config), error); });
     },
     identify: function (attributes) { call("identify", [JSON.stringify(attributes || {})]); },
@@ -162,9 +190,12 @@
         text.catch(function (error) { fail("could not load the config " + config, error); });
         run(function () {
           return text.then(function (t) {
-            wasm.mount_element(element, t, element.getAttribute("survey") || "", element.getAttribute("mode") || "popup");
+            return languageText(t).then(function (language) {
+              wasm.mount_element(element, t, element.getAttribute("survey") || "", element.getAttribute("mode") || "popup", language);
+            });
           }, function () {});
         });
+        text.then(languageText, function () {});
         load();
       }
     });

@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod listener;
+pub mod locales;
 pub mod outbox;
 pub mod page;
 pub mod shadow;

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
-/// The widget's stylesheet, compiled in.
-const STYLESHEET: &str = include_str!("../../style/widget.css");
+/// The widget's stylesheet (`style/widget.css`, minified by `build.rs`), compiled in.
+const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// Attaches an open shadow root to `host`, adopts the widget stylesheet there, and returns the
 /// element to mount the Leptos view into, dressed in `appearance`: its position as

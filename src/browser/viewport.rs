@@ -1,8 +1,8 @@
 //! Keeps a bottom sheet above the on-screen keyboard. Phones lay the keyboard over the page
 //! (the layout viewport keeps its height), so a sheet pinned to the bottom would sit under it
-//! while the visitor types the follow-up. The visual viewport is what stays visible: its bottom
-//! edge becomes the sheet's (`--sw-keyboard`) and its height bounds the sheet
-//! (`--sw-visible-height`, of which the stylesheet allows 60%).
+//! while the visitor types the follow-up. The visual viewport is what stays visible: the height
+//! the keyboard covers (`--sw-keyboard`) lifts the sheet, and the stylesheet lets the sheet take
+//! at most 60% of what is left.
 
 use crate::browser::listener::Listener;
 use crate::core::number_text;
@@ -25,9 +25,8 @@ pub fn keep_above_keyboard(mount: &HtmlElement) -> Option<[Listener; 2]> {
             let visible_bottom = viewport.offset_top() + viewport.height();
             let keyboard = (layout_height - visible_bottom).max(0.0);
             let style = mount.style();
-            let pixels = |value: f64| format!("{}px", number_text(value.round()));
-            let _ = style.set_property("--sw-keyboard", &pixels(keyboard));
-            let _ = style.set_property("--sw-visible-height", &pixels(viewport.height()));
+            let pixels = format!("{}px", number_text(keyboard.round()));
+            let _ = style.set_property("--sw-keyboard", &pixels);
         }
     };
     let resize = Listener::new(&viewport, "resize", update.clone())?;

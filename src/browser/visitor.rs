@@ -1,10 +1,11 @@
 //! The visitor [`Context`] segment criteria are evaluated against, read from the page.
 
+use crate::browser::locales;
 use crate::browser::page;
 use crate::core::config::{Config, Survey};
 use crate::core::criteria::Context;
 use crate::core::eligibility::cookie_value;
-use crate::core::i18n::{negotiate, Language};
+use crate::core::i18n::{negotiate_among, Language};
 use crate::core::json::Json;
 use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
@@ -49,11 +50,13 @@ pub fn context(
 }
 
 /// The language `survey` is shown in to this visitor (config `locale`, then the browser's
-/// languages, then `<html lang>`; built-in languages and the survey's own `text` languages).
+/// languages, then `<html lang>`; the page's built-in languages and the survey's own `text`
+/// languages).
 pub fn visitor_language(config: &Config, survey: &Survey) -> Language {
     // In config order: of `en` and `en-GB`, the one listed first wins a bare `en` match.
     let own: Vec<&str> = survey.text.keys().map(String::as_str).collect();
-    negotiate(
+    negotiate_among(
+        &locales::available(),
         &config.locale,
         &page::browser_languages(),
         page::html_lang().as_deref(),

@@ -391,31 +391,11 @@ impl<'a> Object<'a> {
         }
     }
 
-    /// A whole number from `min` to `max` (`default` when absent).
-    fn whole_number(&self, key: &str, default: i32, min: i32, max: i32) -> Result<i32, Problem> {
-        let number = self.number(key, f64::from(default))?;
-        if number.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&number) {
-            Ok(number as i32)
-        } else {
-            Err((
-                self.path(key),
-                format!("must be a whole number from {min} to {max}"),
-            ))
-        }
-    }
-
     /// An optional RFC 3339 time, as ms since the epoch.
     fn moment(&self, key: &str) -> Result<Option<f64>, Problem> {
-        self.optional_string(key)?
-            .map(|text| {
-                parse_date_ms(&text).ok_or_else(|| {
-                    (
-                        self.path(key),
-                        format!("\"{text}\" is not an RFC 3339 time (e.g. 2026-12-01T09:00:00Z)"),
-                    )
-                })
-            })
-            .transpose()
+        let rule = "must be an RFC 3339 time (e.g. 2026-12-01T09:00:00Z)";
+        let text = self.checked(key, |text| parse_date_ms(text).is_some(), rule)?;
+        Ok(text.and_then(|text| parse_date_ms(&text)))
     }
 }
 
@@ -559,7 +539,7 @@ fn parse_survey(index: usize, value: &Json, site: &Appearance) -> Result<Survey,
         kind,
         enabled: survey.boolean("enabled", true)?,
         anonymous: survey.boolean("anonymous", false)?,
-        priority: survey.whole_number("priority", 0, -1_000_000, 1_000_000)?,
+        priority: parse_priority(&survey)?,
         starts_at: survey.moment("starts_at")?,
         ends_at: survey.moment("ends_at")?,
         segment: None,
@@ -613,6 +593,18 @@ fn parse_survey(index: usize, value: &Json, site: &Appearance) -> Result<Survey,
     }
     parsed.version = format!("{:016x}", value.hash());
     Ok(parsed)
+}
+
+fn parse_priority(survey: &Object) -> Result<i32, Problem> {
+    let priority = survey.number("priority", 0.0)?;
+    if priority.fract() == 0.0 && priority.abs() <= 1_000_000.0 {
+        Ok(priority as i32)
+    } else {
+        Err((
+            survey.path("priority"),
+            "must be a whole number from -1000000 to 1000000".into(),
+        ))
+    }
 }
 
 fn parse_trigger(trigger: &Object) -> Result<Trigger, Problem> {

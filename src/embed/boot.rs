@@ -1,7 +1,7 @@
 //! The functions the loader (`loader/survey-widget.js`) calls: one per `window.SurveyWidget`
 //! method. Each logs problems to the console and never throws into the host page.
 
-use crate::browser::{json, outbox, page, shadow};
+use crate::browser::{json, locales, outbox, page, shadow};
 use crate::core::config;
 use crate::core::json::Json;
 use crate::embed::runtime;
@@ -9,9 +9,11 @@ use crate::widget::{parse_config, SurveyCard};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-/// `init(config)` / `data-config`: starts the widget with the config's JSON text.
+/// `init(config)` / `data-config`: starts the widget with the config's JSON text, and the
+/// visitor's language file when the loader fetched one.
 #[wasm_bindgen]
-pub fn start(config_json: &str) {
+pub fn start(config_json: &str, language_json: Option<String>) {
+    locales::add(language_json);
     // Events queued by an earlier page (a failed post, a reload while offline) go out first.
     outbox::flush();
     let parsed = match parse_config(config_json) {
@@ -74,9 +76,16 @@ pub fn page_changed() {
 /// `<survey-widget config=... survey=... mode=...>`: renders survey `survey_id` (the first
 /// survey when empty) of the config inside `host`'s shadow root, in the page flow
 /// (`mode="inline"`), as a pop-up, or as an inline preview that sends nothing
-/// (`mode="preview"`, the console's editor).
+/// (`mode="preview"`, the console's editor). `language_json`: as for [`start`].
 #[wasm_bindgen]
-pub fn mount_element(host: web_sys::HtmlElement, config_json: &str, survey_id: &str, mode: &str) {
+pub fn mount_element(
+    host: web_sys::HtmlElement,
+    config_json: &str,
+    survey_id: &str,
+    mode: &str,
+    language_json: Option<String>,
+) {
+    locales::add(language_json);
     let config = match parse_config(config_json) {
         Ok(parsed) => parsed.config,
         Err(error) => return page::log_error(&format!("<survey-widget>: {error}")),

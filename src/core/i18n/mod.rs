@@ -1,6 +1,7 @@
 //! Built-in texts per language, locale negotiation, and the texts one survey shows.
 
 use crate::core::config::{Config, Link, Survey};
+use crate::core::json::Json;
 use crate::core::metric::{Category, Kind};
 
 /// Every built-in text of one language. `{company}` in a question is replaced by the company
@@ -45,13 +46,46 @@ pub struct Locale {
 // `LOCALES` (every one, English first).
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
-/// Finds a built-in language for a tag such as `fi-FI` (`fi-FI` -> `fi`), ignoring case.
-pub fn builtin(tag: &str) -> Option<&'static Locale> {
-    let primary = primary_subtag(tag);
-    LOCALES
-        .iter()
-        .copied()
-        .find(|locale| locale.code == primary)
+impl Locale {
+    /// Reads a language file (`locales/<code>.json`) fetched at run time. Its texts are
+    /// leaked to be `'static` like the compiled-in ones: a page reads each language at most
+    /// once (the caller keeps a registry), so the leak is bounded by the languages there are.
+    /// `None` when a field is missing or of the wrong shape.
+    pub fn from_json(json: &Json) -> Option<&'static Locale> {
+        let text = |key: &str| json.get(key)?.as_str().map(leak);
+        let three = |key: &str| -> Option<[&'static str; 3]> {
+            let items = json.get(key)?.as_array()?;
+            let text = |i: usize| items.get(i)?.as_str().map(leak);
+            (items.len() == 3).then_some([text(0)?, text(1)?, text(2)?])
+        };
+        let ends = json.get("scale_ends")?.as_array()?;
+        let pair = |i: usize| -> Option<(&'static str, &'static str)> {
+            let pair = ends.get(i)?.as_array()?;
+            Some((
+                pair.first()?.as_str().map(leak)?,
+                pair.get(1)?.as_str().map(leak)?,
+            ))
+        };
+        let locale = Locale {
+            code: text("code")?,
+            rtl: matches!(json.get("rtl"), Some(Json::Bool(true))),
+            us: text("us")?,
+            questions: three("questions")?,
+            questions_without_company: three("questions_without_company")?,
+            scale_ends: [pair(0)?, pair(1)?, pair(2)?],
+            follow_ups: three("follow_ups")?,
+            thank_yous: three("thank_yous")?,
+            comment_placeholder: text("comment_placeholder")?,
+            submit: text("submit")?,
+            close: text("close")?,
+            chars_left: text("chars_left")?,
+        };
+        Some(Box::leak(Box::new(locale)))
+    }
+}
+
+fn leak(text: &str) -> &'static str {
+    Box::leak(text.to_owned().into_boxed_str())
 }
 
 /// The language a survey is shown in.
@@ -88,11 +122,22 @@ fn primary_subtag(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// [`negotiate_among`] every built-in language ([`LOCALES`]).
+pub fn negotiate(
+    config_locale: &str,
+    browser_languages: &[String],
+    html_lang: Option<&str>,
+    custom: &[&str],
+) -> Language {
+    negotiate_among(LOCALES, config_locale, browser_languages, html_lang, custom)
+}
+
 /// Picks the visitor's language: the config's `locale` unless it is `auto`, then the browser's
 /// preferred languages, then the page's `<html lang>`, then English. A language counts when it
-/// has built-in texts or the survey has its own texts for it (`custom`: the keys of `text`), so
-/// one survey can speak a language the widget has no built-in texts for.
-pub fn negotiate(
+/// has built-in texts (in `available`) or the survey has its own texts for it (`custom`: the
+/// keys of `text`), so one survey can speak a language the widget has no built-in texts for.
+pub fn negotiate_among(
+    available: &[&'static Locale],
     config_locale: &str,
     browser_languages: &[String],
     html_lang: Option<&str>,
@@ -106,7 +151,8 @@ pub fn negotiate(
         .find_map(|tag| {
             let primary = primary_subtag(tag);
             let own = custom.iter().find(|code| primary_subtag(code) == primary);
-            match (own, builtin(tag)) {
+            let builtin = available.iter().copied().find(|l| l.code == primary);
+            match (own, builtin) {
                 (Some(code), builtin) => Some(Language {
                     code: code.to_string(),
                     builtin: builtin.unwrap_or(&EN),
@@ -398,6 +444,31 @@ mod tests {
     }
 
     #[test]
+    fn every_language_file_reads_back_as_its_compiled_constant() {
+        for compiled in LOCALES {
+            let path = format!("src/core/i18n/locales/{}.json", compiled.code);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let fetched = Locale::from_json(&crate::core::json::parse(&text)).unwrap();
+            assert_eq!(format!("{fetched:?}"), format!("{compiled:?}"), "{path}");
+        }
+        let broken = crate::core::json::parse(r#"{"code": "fi", "questions": ["only one"]}"#);
+        assert!(Locale::from_json(&broken).is_none());
+    }
+
+    #[test]
+    fn only_the_available_languages_are_negotiated() {
+        let finnish = ["fi-FI".to_string()];
+        assert_eq!(
+            negotiate_among(&[&EN], "auto", &finnish, None, &[]).code,
+            "en"
+        );
+        assert_eq!(
+            negotiate_among(&[&EN, &FI], "auto", &finnish, None, &[]).code,
+            "fi"
+        );
+    }
+
+    #[test]
     fn codes_are_unique_lowercase_and_only_arabic_is_rtl() {
         let codes: Vec<&str> = LOCALES.iter().map(|l| l.code).collect();
         assert_eq!(
@@ -476,4 +547,3 @@ mod tests {
         );
     }
 }
-

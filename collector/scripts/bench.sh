@@ -2,12 +2,14 @@
 # Load runs against a release collector on loopback (a benchmark, not a test), with wrk, 2
 # threads, 32 connections, 10 s each: POST /v1/events (one new event per request), then
 # GET /v1/config.json with one published survey, fresh (200) and revalidated (If-None-Match:
-# 304). Prints requests/s and latency side by side.
+# 304). Prints requests/s and latency side by side. Then, as one survey's events grow to 10k,
+# 100k and 1M (`survey-collector generate events`), the report's time (median of 5), the CSV
+# export's time and the collector's peak memory.
 #
 #   collector/scripts/bench.sh              # SQLite (a temporary file)
 #   collector/scripts/bench.sh --postgres   # SQLite, then PostgreSQL (via with-postgres.sh)
 #
-# DURATION, THREADS and CONNECTIONS override the load's shape.
+# DURATION, THREADS and CONNECTIONS override the load's shape; SCALE the event counts.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -61,12 +63,48 @@ load() {
     stop_collector
 }
 
+# The median of $1 runs of curl (the other arguments), in milliseconds.
+median_ms() {
+    local runs="$1"; shift
+    for _ in $(seq "$runs"); do curl -sf -o /dev/null -w '%{time_total}\n' "$@"; done |
+        sort -n | awk '{ t[NR] = $1 } END { printf "%.1f", t[int((NR + 1) / 2)] * 1000 }'
+}
+
+SCALE_ROWS=()
+# Report and CSV export of survey "scale" as its events grow, on DATABASE_URL ($2), labelled $1.
+scale() {
+    local label="$1" url="$2" have=0 token
+    token="$("$TARGET/release/survey-collector" token create scale --role admin --database-url "$url" 2>/dev/null)"
+    local auth="Authorization: Bearer $token"
+    for target in ${SCALE:-10000 100000 1000000}; do
+        say "$label: survey \"scale\" grows to $target events"
+        "$TARGET/release/survey-collector" generate events --survey scale --count $((target - have)) \
+            --database-url "$url" >/dev/null
+        have="$target"
+        COLLECTOR_LOG="$WORK/$label-scale.log" start_collector release --database-url "$url"
+        curl -sf -o /dev/null -H "$auth" "$COLLECTOR_URL/v1/surveys/scale/report"
+        local report csv peak
+        report="$(median_ms 5 -H "$auth" "$COLLECTOR_URL/v1/surveys/scale/report")"
+        csv="$(median_ms 1 -H "$auth" "$COLLECTOR_URL/v1/surveys/scale/responses.csv")"
+        peak="$(awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$COLLECTOR_PID/status")"
+        SCALE_ROWS+=("$(printf '| %-10s | %9d | %9s | %13s | %14s |' "$label" "$target" "$report" "$csv" "$peak")")
+        stop_collector
+    done
+}
+
 load sqlite "sqlite://$WORK/bench.db?mode=rwc"
+scale sqlite "sqlite://$WORK/scale.db?mode=rwc"
 if $POSTGRES; then
     load postgresql "$TEST_DATABASE_URL_PG"
+    scale postgresql "$TEST_DATABASE_URL_PG"
 fi
 
 printf '\nwrk -t%s -c%s -d%s, %s cores\n' "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
 echo "| database   | request                      | requests/s |   p50 ms |   p99 ms | non-2xx | socket errors |"
 echo "|------------|------------------------------|------------|----------|----------|---------|---------------|"
 printf '%s\n' "${ROWS[@]}"
+
+printf '\nOne survey as its events grow (report: GET /v1/surveys/scale/report, median of 5; CSV: its responses.csv)\n'
+echo "| database   |    events | report ms | CSV export ms | peak memory MB |"
+echo "|------------|-----------|-----------|---------------|----------------|"
+printf '%s\n' "${SCALE_ROWS[@]}"

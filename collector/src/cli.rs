@@ -1,13 +1,14 @@
-//! The account commands (`user add`, `token create`) and the first admin from the environment.
+//! The commands (`user add`, `token create`, `generate events`) and the first admin from the
+//! environment.
 
 use crate::auth::accounts::AccountError;
 use crate::auth::Role;
-use crate::config::{Command, Config, TokenCommand, UserCommand};
+use crate::config::{Command, Config, GenerateCommand, TokenCommand, UserCommand};
 use crate::store::Store;
 use anyhow::Context;
 use std::io::BufRead;
 
-/// Runs an account command against `--database-url`; prints what it did.
+/// Runs a command against `--database-url`; prints what it did.
 pub async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url)
         .await
@@ -27,6 +28,10 @@ pub async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             let (token, _) = store.add_token(&name, role).await?;
             eprintln!("token {name:?} ({role}); it is shown only this once:");
             println!("{token}");
+        }
+        Command::Generate(GenerateCommand::Events { survey, count }) => {
+            let written = crate::generate::events(&store, &survey, count).await?;
+            println!("added {written} events of survey {survey}");
         }
     }
     Ok(())

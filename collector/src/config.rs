@@ -22,7 +22,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-/// Account commands, run against the server's database (`--database-url`).
+/// Account and data commands, run against the server's database (`--database-url`).
 #[derive(Clone, Debug, Subcommand)]
 pub enum Command {
     /// Console users.
@@ -31,6 +31,24 @@ pub enum Command {
     /// API tokens (`Authorization: Bearer TOKEN`).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Synthetic data for benchmarks.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
+}
+
+/// `survey-collector generate ...`.
+#[derive(Clone, Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Adds synthetic events of one NPS survey (shown, responses with some comments,
+    /// dismissals, over the last 180 days).
+    Events {
+        /// The survey's id.
+        #[arg(long)]
+        survey: String,
+        /// How many events to add.
+        #[arg(long)]
+        count: u64,
+    },
 }
 
 /// `survey-collector user ...`.

@@ -4,10 +4,14 @@ use crate::api::{survey_and_filter, unknown_survey, ApiError};
 use crate::filter::FilterQuery;
 use crate::store::{EventRow, EVENT_COLUMNS};
 use crate::AppState;
+use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use std::io;
+use tokio::sync::mpsc;
 
 /// `GET /v1/surveys/{id}/responses.csv?from=&to=&category=&q=`: the responses of the report's
 /// kind that the filter selects, oldest first, one column per [`EventRow`] field.
@@ -22,10 +26,7 @@ pub async fn responses_csv(
     };
     let rows = state
         .store
-        .response_rows(&survey_id, counts.kind, &filter)
-        .await?;
-    let csv = to_csv(&rows)
-        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+        .response_stream(&survey_id, counts.kind, &filter);
     let disposition = format!(
         "attachment; filename=\"{}-responses.csv\"",
         file_name(&survey_id)
@@ -35,38 +36,69 @@ pub async fn responses_csv(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        csv,
+        Body::from_stream(csv_chunks(rows)),
     )
         .into_response())
 }
 
-/// The rows as CSV with a header line, every text cell [`defused`] and every field quoted (a
-/// spreadsheet that splits on `;` or `,` never sees a cell start inside another).
-fn to_csv(rows: &[EventRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .from_writer(Vec::new());
-    out.write_record(EVENT_COLUMNS)?;
-    for row in rows {
-        let text = |value: &Option<String>| defused(value.as_deref().unwrap_or(""));
-        out.write_record([
-            defused(&row.id),
-            row.event.clone(),
-            defused(&row.survey_id),
-            row.kind.clone(),
-            row.score.map(|s| s.to_string()).unwrap_or_default(),
-            text(&row.category),
-            text(&row.comment),
-            text(&row.visitor_id),
-            defused(&row.locale),
-            defused(&row.page_url),
-            defused(&row.at),
-            row.received_at.clone(),
-            defused(&row.widget_version),
-            defused(&row.survey_version),
-        ])?;
-    }
-    out.into_inner().map_err(|error| error.into_error().into())
+/// Rows read at most per chunk of the response body.
+const ROWS_PER_CHUNK: usize = 256;
+
+/// The rows as CSV, a header line first, in chunks of up to [`ROWS_PER_CHUNK`] rows: memory
+/// stays flat however many rows there are. Every text cell is [`defused`] and every field
+/// quoted (a spreadsheet that splits on `;` or `,` never sees a cell start inside another).
+fn csv_chunks(
+    rows: mpsc::Receiver<Result<EventRow, sqlx::Error>>,
+) -> impl Stream<Item = Result<Vec<u8>, io::Error>> {
+    stream::unfold(Some((rows, true)), |state| async move {
+        let (mut rows, first) = state?;
+        let mut out = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Always)
+            .from_writer(Vec::new());
+        if first {
+            out.write_record(EVENT_COLUMNS).ok()?;
+        }
+        let mut ended = false;
+        for _ in 0..ROWS_PER_CHUNK {
+            match rows.recv().await {
+                Some(Ok(row)) => out.write_record(record(&row)).ok()?,
+                Some(Err(error)) => {
+                    tracing::error!(%error, "CSV export failed");
+                    return Some((Err(io::Error::other(error)), None));
+                }
+                None => {
+                    ended = true;
+                    break;
+                }
+            }
+        }
+        let chunk = out.into_inner().ok()?;
+        if ended && chunk.is_empty() {
+            return None;
+        }
+        Some((Ok(chunk), (!ended).then_some((rows, false))))
+    })
+}
+
+/// One row's cells, in [`EVENT_COLUMNS`] order.
+fn record(row: &EventRow) -> [String; 14] {
+    let text = |value: &Option<String>| defused(value.as_deref().unwrap_or(""));
+    [
+        defused(&row.id),
+        row.event.clone(),
+        defused(&row.survey_id),
+        row.kind.clone(),
+        row.score.map(|s| s.to_string()).unwrap_or_default(),
+        text(&row.category),
+        text(&row.comment),
+        text(&row.visitor_id),
+        defused(&row.locale),
+        defused(&row.page_url),
+        defused(&row.at),
+        row.received_at.clone(),
+        defused(&row.widget_version),
+        defused(&row.survey_version),
+    ]
 }
 
 /// A cell a spreadsheet will not run as a formula (OWASP's CSV injection advice, widened):

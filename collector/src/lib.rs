@@ -11,6 +11,8 @@ pub mod config;
 pub mod console;
 pub mod export;
 pub mod filter;
+pub mod generate;
+pub mod group_commit;
 pub mod hosted;
 pub mod html;
 pub mod ingest;

@@ -2,13 +2,16 @@
 //! Every query is portable SQL with `$N` placeholders (both drivers accept them).
 
 use crate::filter::Filter;
+use crate::group_commit;
 use crate::ingest::Valid;
 use crate::webhooks;
+use futures_util::StreamExt;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, FromRow};
 use survey_widget::core::event::EventKind;
 use survey_widget::core::metric::Kind;
+use tokio::sync::mpsc;
 
 /// A handle on the database (cheap to clone; a connection pool).
 #[derive(Clone, Debug)]
@@ -19,6 +22,9 @@ pub struct Store {
     pub(crate) reports: AnyPool,
     /// PostgreSQL rather than SQLite (for the few statements that differ).
     postgres: bool,
+    /// On SQLite, the one task that writes events, many requests per transaction
+    /// ([`group_commit`]).
+    writer: Option<group_commit::Writer>,
 }
 
 /// How long a report statement may run on PostgreSQL, in milliseconds.
@@ -205,11 +211,16 @@ impl Store {
         } else {
             options(4, true).connect(url).await?
         };
-        Ok(Store {
+        let mut store = Store {
             pool,
             reports,
             postgres: url.starts_with("postgres"),
-        })
+            writer: None,
+        };
+        if !store.postgres {
+            store.writer = Some(group_commit::Writer::spawn(store.clone()));
+        }
+        Ok(store)
     }
 
     /// Whether the database is PostgreSQL.
@@ -220,83 +231,38 @@ impl Store {
     /// Stores `events` in one transaction, stamped with `received_at`: all or none. A repeated
     /// id is harmless (idempotent) unless it names another event, survey, kind or visitor than
     /// the stored one: then nothing is stored ([`InsertError::Conflict`]). Responses queue their
-    /// webhook deliveries in the same transaction (see [`webhooks::enqueue`]).
+    /// webhook deliveries in the same transaction (see [`webhooks::enqueue`]). Returns once the
+    /// events are durable. On SQLite the writer task commits many requests together
+    /// ([`group_commit`]); on PostgreSQL each request is its own transaction.
     pub async fn insert(
         &self,
         events: &[Valid],
         received_at: &str,
         settle_ms: i64,
     ) -> Result<(), InsertError> {
-        let webhooks = if events.iter().any(|v| v.event.event == EventKind::Response) {
-            self.webhooks().await?
-        } else {
-            Vec::new()
-        };
-        let mut tx = self.pool.begin().await?;
-        for (
-            index,
-            Valid {
-                event: e,
-                at_ms,
-                week,
-                attributes,
-            },
-        ) in events.iter().enumerate()
-        {
-            for (name, value) in attributes {
-                sqlx::query(
-                    "INSERT INTO event_attributes (event_id, name, value) VALUES ($1, $2, $3) \
-                     ON CONFLICT (event_id, name) DO NOTHING",
-                )
-                .bind(&e.id)
-                .bind(name)
-                .bind(value)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let written = sqlx::query(INSERT)
-                .bind(&e.id)
-                .bind(e.event.key())
-                .bind(&e.survey_id)
-                .bind(e.kind.key())
-                .bind(e.score.map(i64::from))
-                .bind(e.category.map(|c| c.key()))
-                .bind(e.comment.as_deref())
-                .bind(e.visitor_id.as_deref())
-                .bind(&e.locale)
-                .bind(&e.page_url)
-                .bind(&e.at)
-                .bind(*at_ms)
-                .bind(week)
-                .bind(&e.widget_version)
-                .bind(&e.survey_version)
-                .bind(received_at)
-                .bind(e.comment.as_deref().map(str::to_lowercase))
-                .execute(&mut *tx)
-                .await?;
-            if written.rows_affected() == 0 {
-                let stored: Identity = sqlx::query_as(
-                    "SELECT event, survey_id, kind, visitor_id FROM events WHERE id = $1",
-                )
-                .bind(&e.id)
-                .fetch_one(&mut *tx)
-                .await?;
-                let sent = Identity {
-                    event: e.event.key().into(),
-                    survey_id: e.survey_id.clone(),
-                    kind: e.kind.key().into(),
-                    visitor_id: e.visitor_id.clone(),
-                };
-                if stored != sent {
-                    return Err(InsertError::Conflict(index));
-                }
-            }
-            if e.event == EventKind::Response && !webhooks.is_empty() {
-                webhooks::enqueue(&mut tx, &webhooks, e, settle_ms).await?;
-            }
+        if let Some(writer) = &self.writer {
+            return writer.insert(events.to_vec(), received_at, settle_ms).await;
         }
+        let webhooks = self.webhooks_for(events).await?;
+        let mut tx = self.pool.begin().await?;
+        write_events(&mut tx, events, received_at, settle_ms, &webhooks).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The webhooks, when `events` hold a response (which may need a delivery).
+    pub(crate) async fn webhooks_for<'a>(
+        &self,
+        events: impl IntoIterator<Item = &'a Valid>,
+    ) -> Result<Vec<webhooks::Webhook>, sqlx::Error> {
+        if events
+            .into_iter()
+            .any(|v| v.event.event == EventKind::Response)
+        {
+            self.webhooks().await
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     /// Counts of every survey, by survey id.
@@ -409,23 +375,6 @@ impl Store {
         .await
     }
 
-    /// The responses the filter selects, oldest first.
-    pub async fn response_rows(
-        &self,
-        survey_id: &str,
-        kind: Kind,
-        filter: &Filter,
-    ) -> Result<Vec<EventRow>, sqlx::Error> {
-        self.responses(
-            &EVENT_COLUMNS.join(", "),
-            survey_id,
-            kind,
-            filter,
-            "ORDER BY at_ms, id",
-        )
-        .await
-    }
-
     /// `columns` of the responses of `kind` that `filter` selects, then `tail` (ordering).
     async fn responses<T>(
         &self,
@@ -438,13 +387,8 @@ impl Store {
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        let sql = format!(
-            "SELECT {columns} FROM events WHERE survey_id = $1 AND kind = $2 AND event = 'response' \
-             AND score IS NOT NULL AND category IS NOT NULL AND at_ms >= $3 AND at_ms < $4 \
-             AND ($5 IS NULL OR category = $5) AND ($6 IS NULL OR comment_lower LIKE $6 ESCAPE '\\') {tail}"
-        );
         let (start, end) = filter.range_ms();
-        sqlx::query_as(&sql)
+        sqlx::query_as(&responses_sql(columns, tail))
             .bind(survey_id)
             .bind(kind.key())
             .bind(start)
@@ -453,6 +397,41 @@ impl Store {
             .bind(filter.like_pattern())
             .fetch_all(&self.reports)
             .await
+    }
+
+    /// The responses the filter selects, oldest first, streamed: read by a task of their own
+    /// and handed over through a small channel, so an export of any size holds a few rows at a
+    /// time. A database error ends the stream (after being sent).
+    pub fn response_stream(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+    ) -> mpsc::Receiver<Result<EventRow, sqlx::Error>> {
+        let (sender, rows) = mpsc::channel(256);
+        let pool = self.reports.clone();
+        let sql = responses_sql(&EVENT_COLUMNS.join(", "), "ORDER BY at_ms, id");
+        let (start, end) = filter.range_ms();
+        let survey_id = survey_id.to_owned();
+        let (category, like) = (filter.category.clone(), filter.like_pattern());
+        tokio::spawn(async move {
+            let mut found = sqlx::query_as::<_, EventRow>(&sql)
+                .bind(survey_id)
+                .bind(kind.key())
+                .bind(start)
+                .bind(end)
+                .bind(category)
+                .bind(like)
+                .fetch(&pool);
+            while let Some(row) = found.next().await {
+                let failed = row.is_err();
+                // A closed channel: the client went away.
+                if sender.send(row).await.is_err() || failed {
+                    break;
+                }
+            }
+        });
+        rows
     }
 
     /// A page of a survey's stored events, oldest first: at most `limit` after the event at
@@ -482,6 +461,91 @@ impl Store {
         };
         query.fetch_all(&self.reports).await
     }
+}
+
+/// Writes `events` in `tx` (see [`Store::insert`]); on a conflict, what it wrote is left for
+/// the caller to roll back.
+pub(crate) async fn write_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    events: &[Valid],
+    received_at: &str,
+    settle_ms: i64,
+    webhooks: &[webhooks::Webhook],
+) -> Result<(), InsertError> {
+    for (
+        index,
+        Valid {
+            event: e,
+            at_ms,
+            week,
+            attributes,
+        },
+    ) in events.iter().enumerate()
+    {
+        for (name, value) in attributes {
+            sqlx::query(
+                "INSERT INTO event_attributes (event_id, name, value) VALUES ($1, $2, $3) \
+                 ON CONFLICT (event_id, name) DO NOTHING",
+            )
+            .bind(&e.id)
+            .bind(name)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let written = sqlx::query(INSERT)
+            .bind(&e.id)
+            .bind(e.event.key())
+            .bind(&e.survey_id)
+            .bind(e.kind.key())
+            .bind(e.score.map(i64::from))
+            .bind(e.category.map(|c| c.key()))
+            .bind(e.comment.as_deref())
+            .bind(e.visitor_id.as_deref())
+            .bind(&e.locale)
+            .bind(&e.page_url)
+            .bind(&e.at)
+            .bind(*at_ms)
+            .bind(week)
+            .bind(&e.widget_version)
+            .bind(&e.survey_version)
+            .bind(received_at)
+            .bind(e.comment.as_deref().map(str::to_lowercase))
+            .execute(&mut **tx)
+            .await?;
+        if written.rows_affected() == 0 {
+            let stored: Identity = sqlx::query_as(
+                "SELECT event, survey_id, kind, visitor_id FROM events WHERE id = $1",
+            )
+            .bind(&e.id)
+            .fetch_one(&mut **tx)
+            .await?;
+            let sent = Identity {
+                event: e.event.key().into(),
+                survey_id: e.survey_id.clone(),
+                kind: e.kind.key().into(),
+                visitor_id: e.visitor_id.clone(),
+            };
+            if stored != sent {
+                return Err(InsertError::Conflict(index));
+            }
+        }
+        if e.event == EventKind::Response && !webhooks.is_empty() {
+            webhooks::enqueue(tx, webhooks, e, settle_ms).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The statement behind [`Store::response_stream`] and the comment listings: `columns` of the responses a
+/// filter selects, then `tail` (ordering). Binds: survey id, kind, start and end ms, category,
+/// comment pattern.
+fn responses_sql(columns: &str, tail: &str) -> String {
+    format!(
+        "SELECT {columns} FROM events WHERE survey_id = $1 AND kind = $2 AND event = 'response' \
+         AND score IS NOT NULL AND category IS NOT NULL AND at_ms >= $3 AND at_ms < $4 \
+         AND ($5 IS NULL OR category = $5) AND ($6 IS NULL OR comment_lower LIKE $6 ESCAPE '\\') {tail}"
+    )
 }
 
 /// Folds `(survey_id, kind, event, count, latest at_ms)` rows, sorted by survey id, into counts

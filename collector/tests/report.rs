@@ -18,6 +18,7 @@ on_both_databases!(
     a_date_range_selects_whole_utc_days,
     comments_filter_by_category_and_search_ignoring_case,
     csv_export_quotes_and_defuses_cells,
+    a_csv_export_longer_than_a_chunk_has_every_row_once_in_order,
 );
 
 /// `responses` NPS scores and `shown` impressions for survey `s`, in one post.
@@ -377,6 +378,28 @@ async fn comments_filter_by_category_and_search_ignoring_case(db: Db) {
     );
     let (_, _, none) = get(&app, "/report/s?q=nothing-like-this").await;
     assert!(none.contains("No comments match."));
+}
+
+async fn a_csv_export_longer_than_a_chunk_has_every_row_once_in_order(db: Db) {
+    let app = db.collector().await;
+    // 700 responses: the export streams them in several chunks of rows.
+    let scores: Vec<u8> = (0..700).map(|i| (i % 11) as u8).collect();
+    post_ok(&app, nps_data(&scores, 3)).await;
+    let (status, _, body) = get(&app, "/v1/surveys/s/responses.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().get(0),
+        Some("id"),
+        "one header line, first"
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 700, "every response, no shown event");
+    let ids: std::collections::HashSet<&str> = rows.iter().map(|row| &row[0]).collect();
+    assert_eq!(ids.len(), 700, "each once");
+    assert!(rows.iter().all(|row| &row[1] == "response"));
+    // Oldest first; these share their time, so the id orders them.
+    assert!(rows.windows(2).all(|pair| pair[0][0] < pair[1][0]));
 }
 
 async fn csv_export_quotes_and_defuses_cells(db: Db) {

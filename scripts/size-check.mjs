@@ -20,6 +20,14 @@ const languages = readdirSync(join(dist, "app/locales")).filter((name) => name.e
 const largest = Math.max(...languages.map((name) => transferSizes([join(dist, "app/locales", name)]).brotli));
 console.log(`a visitor in another language also downloads its texts: at most ${kb(largest)} brotli (${languages.length} languages)`);
 console.log(`ceiling ${kb(CEILING_BROTLI[toolchain])} brotli; issue #7 budget ${kb(BUDGET_BROTLI)} (${kb(brotli - BUDGET_BROTLI)} over)`);
+// The loader alone: every visitor downloads it, surveyed or not.
+const LOADER_CEILING_BROTLI = 2 * 1024;
+const loader = transferSizes([join(dist, "survey-widget.js")]).brotli;
+console.log(`the loader alone: ${kb(loader)} brotli (ceiling ${kb(LOADER_CEILING_BROTLI)})`);
+if (loader > LOADER_CEILING_BROTLI) {
+  console.error(`size check failed: the loader's ${kb(loader)} brotli is over its ${kb(LOADER_CEILING_BROTLI)} ceiling`);
+  process.exit(1);
+}
 if (brotli > CEILING_BROTLI[toolchain]) {
   console.error(`size check failed: ${kb(brotli)} brotli is over the ${kb(CEILING_BROTLI[toolchain])} ceiling`);
   process.exit(1);

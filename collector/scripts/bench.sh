@@ -78,8 +78,8 @@ scale() {
     local auth="Authorization: Bearer $token"
     for target in ${SCALE:-10000 100000 1000000}; do
         say "$label: survey \"scale\" grows to $target events"
-        "$TARGET/release/survey-collector" generate events --survey scale --count $((target - have)) \
-            --database-url "$url" >/dev/null
+        RUST_LOG=error "$TARGET/release/survey-collector" generate events --survey scale \
+            --count $((target - have)) --database-url "$url" >/dev/null
         have="$target"
         COLLECTOR_LOG="$WORK/$label-scale.log" start_collector release --database-url "$url"
         curl -sf -o /dev/null -H "$auth" "$COLLECTOR_URL/v1/surveys/scale/report"

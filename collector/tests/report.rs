@@ -19,6 +19,7 @@ on_both_databases!(
     comments_filter_by_category_and_search_ignoring_case,
     csv_export_quotes_and_defuses_cells,
     a_csv_export_longer_than_a_chunk_has_every_row_once_in_order,
+    generated_events_are_what_the_report_counts,
 );
 
 /// `responses` NPS scores and `shown` impressions for survey `s`, in one post.
@@ -400,6 +401,23 @@ async fn a_csv_export_longer_than_a_chunk_has_every_row_once_in_order(db: Db) {
     assert!(rows.iter().all(|row| &row[1] == "response"));
     // Oldest first; these share their time, so the id orders them.
     assert!(rows.windows(2).all(|pair| pair[0][0] < pair[1][0]));
+}
+
+async fn generated_events_are_what_the_report_counts(db: Db) {
+    let store = survey_collector::store::Store::connect(&db.fresh_url().await)
+        .await
+        .unwrap();
+    let written = survey_collector::generate::events(&store, "generated", 2_500)
+        .await
+        .unwrap();
+    assert_eq!(written, 2_500);
+    let filter = survey_collector::filter::Filter::default();
+    let counts = store.survey("generated", &filter).await.unwrap().unwrap();
+    assert_eq!(counts.responses + counts.shown + counts.dismissed, 2_500);
+    assert!(
+        (500..1_000).contains(&counts.responses),
+        "about 30%: {counts:?}"
+    );
 }
 
 async fn csv_export_quotes_and_defuses_cells(db: Db) {

@@ -25,7 +25,7 @@
   /* The built-in languages but English (which is inside the wasm), written in by
      scripts/post-build.mjs from src/core/i18n/locales/. */
   var LANGUAGES = "__SURVEY_WIDGET_LANGUAGES__".split(",");
-  var languageFiles = {}; /* fetches, by language code */
+  var languageFiles = {}; /* fetches, by language code ("" once the widget has read one) */
 
   function fail(what, error) {
     console.error(PREFIX + what + (error ? ": " + (error.message || error) : ""));
@@ -70,8 +70,9 @@
 
   /* The texts of the visitor's built-in language, chosen as the widget does (the config's
      locale, then the browser's languages, then <html lang>), fetched beside the wasm and in
-     parallel with it; resolves to the file's text, or "" for English or on failure. */
-  function languageText(text) {
+     parallel with it; resolves to the file's text, or "" for English, on failure, or when
+     the widget has it already (handOver: the text is for the widget now). */
+  function languageText(text, handOver) {
     try {
       var locale = JSON.parse(text).locale;
       var tags = [/^auto$/i.test(locale) ? "" : locale].concat(navigator.languages, document.documentElement.lang);
@@ -79,9 +80,13 @@
         var code = String(tags[i] || "").split(/[-_]/)[0].trim().toLowerCase();
         if (code === "en") break;
         if (LANGUAGES.indexOf(code) >= 0) {
-          return languageFiles[code] = languageFiles[code] || fetch(new URL("app/locales/" + code + ".json", base).href)
+          languageFiles[code] = languageFiles[code] || fetch(new URL("app/locales/" + code + ".json", base).href)
             .then(function (response) { if (response.ok) return response.text(); throw new Error("HTTP " + response.status); })
-            .catch(function (error) { fail("no " + code + " texts; showing English", error); return ""; });
+            .catch(function (error) { fail("no " + code + " texts", error); return ""; });
+          return languageFiles[code].then(function (language) {
+            if (handOver) languageFiles[code] = Promise.resolve(""); /* the widget keeps it */
+            return handOver ? language : "";
+          });
         }
       }
     } catch (error) { /* a broken config: the widget explains it */ }
@@ -142,7 +147,7 @@
     };
   });
   function navigatedSafely() {
-    try { navigated(); } catch (error) { fail("navigation handling failed", error); }
+    try { navigated(); } catch (error) { fail("a navigation failed", error); }
   }
   addEventListener("popstate", navigatedSafely);
   addEventListener("hashchange", navigatedSafely);
@@ -158,7 +163,7 @@
       var text = configText(config);
       run(function () {
         return text.then(function (t) {
-          return languageText(t).then(function (language) { wasm.start(t, language); });
+          return languageText(t, true).then(function (language) { wasm.start(t, language); });
         }, function () {});
       });
       text.then(function (t) {
@@ -185,12 +190,12 @@
         var config = element.getAttribute("config");
         if (element.surveyWidgetMounted) return; /* moved or re-inserted: rendered once */
         element.surveyWidgetMounted = true;
-        if (!config) return fail("<survey-widget> needs a config attribute (a URL or inline JSON)");
+        if (!config) return fail("<survey-widget> needs a config attribute");
         var text = configText(config);
         text.catch(function (error) { fail("could not load the config " + config, error); });
         run(function () {
           return text.then(function (t) {
-            return languageText(t).then(function (language) {
+            return languageText(t, true).then(function (language) {
               wasm.mount_element(element, t, element.getAttribute("survey") || "", element.getAttribute("mode") || "popup", language);
             });
           }, function () {});

@@ -97,13 +97,32 @@ impl HostedConfig {
 
 impl Snapshot {
     async fn load(store: &Store, rev: i64) -> Result<Snapshot, sqlx::Error> {
-        Ok(Snapshot {
+        let snapshot = Snapshot {
             rev,
             site: store.site_settings().await?,
             surveys: store.published_definitions().await?,
             known: store.managed_ids().await?.into_iter().collect(),
             rendered: Mutex::default(),
-        })
+        };
+        snapshot.warn_about_stale_settings();
+        Ok(snapshot)
+    }
+
+    /// Logs what the widget would refuse in what was saved under older, looser rules (an
+    /// unknown key, say): the owner reads which survey and which path to fix, instead of
+    /// wondering why it never shows.
+    fn warn_about_stale_settings(&self) {
+        let mut config = self.site.clone();
+        config.insert("collector".into(), Value::from("/v1/events"));
+        config.insert("surveys".into(), Value::from(self.surveys.clone()));
+        match config::parse(&Json::from(Value::Object(config))) {
+            Err(error) => tracing::warn!(%error, "the site settings are invalid: no survey shows"),
+            Ok(parsed) => {
+                for error in parsed.skipped {
+                    tracing::warn!(%error, "a published survey is invalid: visitors skip it");
+                }
+            }
+        }
     }
 
     /// The config text for visitors whose events go, unless the site says otherwise, to

@@ -400,8 +400,9 @@ impl Store {
     }
 
     /// The responses the filter selects, oldest first, streamed: read by a task of their own
-    /// and handed over through a small channel, so an export of any size holds a few rows at a
-    /// time. A database error ends the stream (after being sent).
+    /// (in a read transaction without the report pool's statement timeout: the statement lasts
+    /// as long as the download) and handed over through a small channel, so an export of any
+    /// size holds a few rows at a time. A database error ends the stream (after being sent).
     pub fn response_stream(
         &self,
         survey_id: &str,
@@ -414,7 +415,24 @@ impl Store {
         let (start, end) = filter.range_ms();
         let survey_id = survey_id.to_owned();
         let (category, like) = (filter.category.clone(), filter.like_pattern());
+        let postgres = self.postgres;
         tokio::spawn(async move {
+            let mut tx = match pool.begin().await {
+                Ok(tx) => tx,
+                Err(error) => {
+                    let _ = sender.send(Err(error)).await;
+                    return;
+                }
+            };
+            // The statement stays open while the client downloads: the report pool's
+            // statement timeout would cut a long export off midway.
+            if postgres {
+                let unlimited = sqlx::query("SET LOCAL statement_timeout = 0");
+                if let Err(error) = unlimited.execute(&mut *tx).await {
+                    let _ = sender.send(Err(error)).await;
+                    return;
+                }
+            }
             let mut found = sqlx::query_as::<_, EventRow>(&sql)
                 .bind(survey_id)
                 .bind(kind.key())
@@ -422,7 +440,7 @@ impl Store {
                 .bind(end)
                 .bind(category)
                 .bind(like)
-                .fetch(&pool);
+                .fetch(&mut *tx);
             while let Some(row) = found.next().await {
                 let failed = row.is_err();
                 // A closed channel: the client went away.

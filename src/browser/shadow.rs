@@ -105,7 +105,8 @@ pub fn popup_host(appearance: &Appearance) -> Result<Popup, JsValue> {
             }
         }
     });
-    // The listener lives as long as the host element, which closing removes.
+    // Kept for the page's life: a small closure and the (removed) host element per pop-up
+    // opened, and a page view opens at most one survey.
     on_focus_in.ok_or("cannot listen to focus")?.keep();
     Ok(Popup {
         mount,

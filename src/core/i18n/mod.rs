@@ -48,8 +48,9 @@ include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 impl Locale {
     /// Reads a language file (`locales/<code>.json`) fetched at run time. Its texts are
-    /// leaked to be `'static` like the compiled-in ones: a page reads each language at most
-    /// once (the caller keeps a registry), so the leak is bounded by the languages there are.
+    /// leaked to be `'static` like the compiled-in ones: the loader hands each language over
+    /// once per page (`languageText` in `loader/survey-widget.js`), so the leak is bounded by
+    /// the languages there are.
     /// `None` when a field is missing or of the wrong shape.
     pub fn from_json(json: &Json) -> Option<&'static Locale> {
         let text = |key: &str| json.get(key)?.as_str().map(leak);

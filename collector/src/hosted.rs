@@ -8,7 +8,7 @@
 
 use crate::store::Store;
 use crate::surveys::bump_config_rev;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,20 +16,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use survey_widget::core::config;
 use survey_widget::core::json::Json;
-use survey_widget::core::suggest::unknown_field;
 
 /// How long a snapshot is served before the database's counter is checked again.
 pub const RECHECK: Duration = Duration::from_secs(1);
-
-/// The keys of the site settings (`GET`/`PUT /v1/site`).
-pub const SITE_KEYS: [&str; 6] = [
-    "identity_cookie",
-    "company",
-    "locale",
-    "quiet_days",
-    "appearance",
-    "collector",
-];
 
 /// The hosted config of this collector: the latest snapshot and when it was checked.
 #[derive(Debug, Default)]
@@ -112,10 +101,8 @@ impl Snapshot {
     /// unknown key, say): the owner reads which survey and which path to fix, instead of
     /// wondering why it never shows.
     fn warn_about_stale_settings(&self) {
-        let mut config = self.site.clone();
-        config.insert("collector".into(), Value::from("/v1/events"));
-        config.insert("surveys".into(), Value::from(self.surveys.clone()));
-        match config::parse(&Json::from(Value::Object(config))) {
+        let config = widget_config(&self.site, "/v1/events", self.surveys.clone());
+        match config::parse(&Json::from(config)) {
             Err(error) => tracing::warn!(%error, "the site settings are invalid: no survey shows"),
             Ok(parsed) => {
                 for error in parsed.skipped {
@@ -132,13 +119,7 @@ impl Snapshot {
         if let Some(done) = rendered.get(default_collector) {
             return done.clone();
         }
-        let mut config = Map::new();
-        config.insert("collector".into(), Value::from(default_collector));
-        for (key, value) in &self.site {
-            config.insert(key.clone(), value.clone());
-        }
-        config.insert("surveys".into(), Value::from(self.surveys.clone()));
-        let body = Value::Object(config).to_string();
+        let body = widget_config(&self.site, default_collector, self.surveys.clone()).to_string();
         let etag = format!(
             "\"{}\"",
             &hex::encode(Sha256::digest(body.as_bytes()))[..32]
@@ -153,25 +134,37 @@ impl Snapshot {
     }
 }
 
-/// Checks site settings: known keys only, values the widget accepts (the widget's own config
-/// parser decides, so the console and the widget never disagree). The error names the key.
+/// The widget's config (SPEC 3.4) from site settings: `collector` (unless the site names its
+/// own), every site setting, then `surveys`. One builder for what is served and what is
+/// checked, so the two never differ.
+fn widget_config(site: &Map<String, Value>, default_collector: &str, surveys: Vec<Value>) -> Value {
+    let mut config = Map::new();
+    config.insert("collector".into(), Value::from(default_collector));
+    config.extend(site.clone());
+    config.insert("surveys".into(), Value::from(surveys));
+    Value::Object(config)
+}
+
+/// Checks site settings: the widget's own config parser decides (known root keys only, with
+/// the nearest one suggested, and values it accepts), so the console and the widget never
+/// disagree. The surveys are not a setting: they are managed one by one. The error names the
+/// key.
 pub fn check_site(settings: &Value) -> Result<Map<String, Value>, (String, String)> {
     let Some(fields) = settings.as_object() else {
         return Err((String::new(), "site settings must be a JSON object".into()));
     };
-    if let Some(key) = fields.keys().find(|key| !SITE_KEYS.contains(&key.as_str())) {
-        return Err((key.clone(), unknown_field(key, &SITE_KEYS)));
+    if fields.contains_key("surveys") {
+        return Err((
+            "surveys".into(),
+            "not a site setting (surveys are saved one by one: PUT /v1/surveys/{id})".into(),
+        ));
     }
     // `null` would read as "absent" to the widget; here it is a mistake worth naming.
     if let Some((key, _)) = fields.iter().find(|(_, value)| value.is_null()) {
         return Err((key.clone(), "must not be null".into()));
     }
-    let mut config = fields.clone();
-    config
-        .entry("collector")
-        .or_insert_with(|| Value::from("/v1/events"));
-    config.insert("surveys".into(), json!([]));
-    config::parse(&Json::from(Value::Object(config))).map_err(|e| (e.path, e.message))?;
+    let config = widget_config(fields, "/v1/events", Vec::new());
+    config::parse(&Json::from(config)).map_err(|e| (e.path, e.message))?;
     Ok(fields.clone())
 }
 
@@ -210,16 +203,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_site_settings_are_every_root_key_of_the_widget_config_but_the_surveys() {
-        let mut site: Vec<&str> = SITE_KEYS.to_vec();
-        site.push("surveys");
-        site.sort_unstable();
-        let mut root = config::ROOT_KEYS.to_vec();
-        root.sort_unstable();
-        assert_eq!(site, root);
-    }
+    use serde_json::json;
 
     #[test]
     fn site_settings_name_the_bad_key() {
@@ -250,6 +234,10 @@ mod tests {
                 .unwrap_err()
                 .0,
             "appearance.accent"
+        );
+        assert_eq!(
+            check_site(&json!({"surveys": []})).unwrap_err().0,
+            "surveys"
         );
         assert_eq!(
             check_site(&json!({"quiet_dys": 3})).unwrap_err(),

@@ -320,10 +320,7 @@ impl Store {
         .bind(end)
         .fetch_all(&self.reports)
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(week, score, n)| Some((week, u8::try_from(score).ok()?, count(n))))
-            .collect())
+        Ok(score_counts(rows))
     }
 
     /// Responses per value of attribute `name` and score: `(value, score, count)`, by value.
@@ -350,10 +347,7 @@ impl Store {
         .bind(end)
         .fetch_all(&self.reports)
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(value, score, n)| Some((value, u8::try_from(score).ok()?, count(n))))
-            .collect())
+        Ok(score_counts(rows))
     }
 
     /// The newest comments the filter selects (at most [`MAX_REPORT_COMMENTS`]), newest first.
@@ -564,6 +558,14 @@ fn responses_sql(columns: &str, tail: &str) -> String {
          AND score IS NOT NULL AND category IS NOT NULL AND at_ms >= $3 AND at_ms < $4 \
          AND ($5 IS NULL OR category = $5) AND ($6 IS NULL OR comment_lower LIKE $6 ESCAPE '\\') {tail}"
     )
+}
+
+/// `(group, score, count)` rows as the reports use them; a score that is not 0-255 (never
+/// stored) is left out.
+fn score_counts(rows: Vec<(String, i64, i64)>) -> Vec<(String, u8, u64)> {
+    rows.into_iter()
+        .filter_map(|(group, score, n)| Some((group, u8::try_from(score).ok()?, count(n))))
+        .collect()
 }
 
 /// Folds `(survey_id, kind, event, count, latest at_ms)` rows, sorted by survey id, into counts

@@ -61,34 +61,18 @@ impl Store {
     /// many events were erased.
     pub async fn erase_visitor(&self, visitor_id: &str) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        for sql in [
             "UPDATE deliveries SET status = 'cancelled' WHERE visitor_id = $1 AND status = 'pending'",
-        )
-        .bind(visitor_id)
-        .execute(&mut *tx)
-        .await?;
-        // The logs' copies of their answers (receivers often echo them) go, and the
-        // deliveries forget who they were for.
-        sqlx::query(
+            // The logs' copies of their answers (receivers often echo them) go, and the
+            // deliveries forget who they were for.
             "DELETE FROM delivery_attempts WHERE delivery_id IN \
              (SELECT id FROM deliveries WHERE visitor_id = $1)",
-        )
-        .bind(visitor_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
             "UPDATE deliveries SET visitor_id = NULL, last_error = NULL WHERE visitor_id = $1",
-        )
-        .bind(visitor_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
             "DELETE FROM event_attributes WHERE event_id IN \
              (SELECT id FROM events WHERE visitor_id = $1)",
-        )
-        .bind(visitor_id)
-        .execute(&mut *tx)
-        .await?;
+        ] {
+            sqlx::query(sql).bind(visitor_id).execute(&mut *tx).await?;
+        }
         let deleted = sqlx::query("DELETE FROM events WHERE visitor_id = $1")
             .bind(visitor_id)
             .execute(&mut *tx)
@@ -101,25 +85,15 @@ impl Store {
     /// returns how many events were erased.
     pub async fn erase_before(&self, before_ms: i64) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        for sql in [
             "UPDATE deliveries SET status = 'cancelled' WHERE status = 'pending' AND event_id IN \
              (SELECT id FROM events WHERE at_ms < $1)",
-        )
-        .bind(before_ms)
-        .execute(&mut *tx)
-        .await?;
-        for sql in [
             "DELETE FROM delivery_attempts WHERE at < $1",
             "DELETE FROM deliveries WHERE created_at < $1 AND status <> 'pending'",
+            "DELETE FROM event_attributes WHERE event_id IN (SELECT id FROM events WHERE at_ms < $1)",
         ] {
             sqlx::query(sql).bind(before_ms).execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "DELETE FROM event_attributes WHERE event_id IN (SELECT id FROM events WHERE at_ms < $1)",
-        )
-        .bind(before_ms)
-        .execute(&mut *tx)
-        .await?;
         let deleted = sqlx::query("DELETE FROM events WHERE at_ms < $1")
             .bind(before_ms)
             .execute(&mut *tx)

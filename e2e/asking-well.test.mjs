@@ -2,7 +2,7 @@
 // sheet on phones, and a config that rejects typos), in the real widget and browser.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useCollectorAndBrowser, axeViolations } from "./harness.mjs";
+import { useCollectorAndBrowser, axeViolations, consoleLines } from "./harness.mjs";
 
 const env = useCollectorAndBrowser();
 const DAY = 86_400_000;
@@ -18,17 +18,6 @@ async function open(options, { viewport, context } = {}) {
   const ctx = context || await env.browser.newContext({ locale: "en-US", ...(viewport ? { viewport } : {}) });
   const opened = await env.open({ ...options, context: ctx });
   return { ...opened, context: ctx };
-}
-
-/** Collects every console line of `page` from now on; `waitFor(line)` resolves once it appears. */
-function consoleLines(page) {
-  const lines = [];
-  page.on("console", (message) => lines.push(message.text()));
-  lines.waitFor = async (wanted) => {
-    for (let i = 0; i < 60 && !lines.some((line) => line.includes(wanted)); i++) await page.waitForTimeout(100);
-    assert.ok(lines.some((line) => line.includes(wanted)), `no console line with ${wanted}:\n${lines.join("\n")}`);
-  };
-  return lines;
 }
 
 /** The survey ids of `survey-widget:shown` events in `page` (recorded from the start). */

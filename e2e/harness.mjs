@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { before, after } from "node:test";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -123,8 +124,50 @@ export async function openSurveyPage(browser, collectorUrl, {
   const problems = [];
   page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  const lines = consoleLines(page);
   await page.goto(`${collectorUrl}${path}`);
-  return { page, problems, context: ctx };
+  return { page, problems, lines, context: ctx };
+}
+
+/**
+ * Collects every console line of `page` from now on; `await lines.waitFor(text)` resolves once
+ * a line contains `text` (and fails the test after 6 s, listing the lines seen).
+ */
+export function consoleLines(page) {
+  const lines = [];
+  page.on("console", (message) => lines.push(message.text()));
+  lines.waitFor = async (wanted) => {
+    for (let i = 0; i < 60 && !lines.some((line) => line.includes(wanted)); i++) await page.waitForTimeout(100);
+    assert.ok(lines.some((line) => line.includes(wanted)), `no console line with ${wanted}:\n${lines.join("\n")}`);
+  };
+  return lines;
+}
+
+/**
+ * Records every POST to a `/v1/events` URL made in `context` (fetch and sendBeacon alike) as
+ * `{event, body, type, status, at}`: `event` the parsed body, `type` Playwright's resource
+ * type ("fetch", "ping" for a beacon), `status` once answered. Counting at the network layer
+ * sees double sends that the collector's de-duplication would hide.
+ */
+export function recordPosts(context) {
+  const posts = [];
+  context.on("request", (request) => {
+    if (request.method() !== "POST" || !new URL(request.url()).pathname.endsWith("/v1/events")) return;
+    const body = request.postData() ?? "";
+    let event = null;
+    try { event = JSON.parse(body); } catch { /* not an event */ }
+    const post = { event, body, type: request.resourceType(), status: undefined, at: Date.now() };
+    posts.push(post);
+    request.response().then((response) => { post.status = response?.status(); }, () => {});
+  });
+  /** The posts of events of kind `kind` ("shown", "response", ...). */
+  posts.of = (kind) => posts.filter((post) => post.event?.event === kind);
+  /** Bodies the collector accepted (2xx) more than once: double sends. */
+  posts.acceptedTwice = () => {
+    const accepted = posts.filter((post) => post.status >= 200 && post.status < 300).map((post) => post.body);
+    return accepted.filter((body, index) => accepted.indexOf(body) !== index);
+  };
+  return posts;
 }
 
 /** A config with one survey `s` (kind nps) posting to the collector; `survey` overrides fields. */

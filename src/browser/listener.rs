@@ -1,6 +1,6 @@
 //! The one way the widget listens to DOM events: a [`Listener`] removes its handler when
 //! dropped (a pop-up's listeners go with the pop-up, as `gloo-events`' `EventListener` does),
-//! and [`Listener::keep`] leaves a page-long one in place.
+//! and [`listen_for_page_life`] leaves a page-long one in place.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -51,6 +51,18 @@ impl Listener {
     /// Keeps listening for the rest of the page's life.
     pub fn keep(self) {
         std::mem::forget(self);
+    }
+}
+
+/// Listens to `name` events on `target` for the rest of the page's life (nothing happens when
+/// the target refuses the listener).
+pub fn listen_for_page_life(
+    target: &EventTarget,
+    name: &'static str,
+    handler: impl Fn(Event) + 'static,
+) {
+    if let Some(listener) = Listener::new(target, name, handler) {
+        listener.keep();
     }
 }
 

@@ -2,7 +2,7 @@
 //! flushed at start-up, after every new event, on `online`, on a retry timer, and with
 //! `sendBeacon` when the page is hidden. The policy is [`crate::core::outbox`].
 
-use crate::browser::listener::Listener;
+use crate::browser::listener::listen_for_page_life;
 use crate::browser::{page, storage, transport};
 use crate::core::event::Event;
 use crate::core::outbox::{Claim, Outbox, Outcome};
@@ -15,6 +15,7 @@ const KEY: &str = "survey-widget:outbox";
 thread_local! {
     static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
     static LISTENING: Cell<bool> = const { Cell::new(false) };
+    static PAGE_ID: String = page::new_id();
 }
 
 fn change<R>(f: impl FnOnce(&mut Outbox) -> R) -> R {
@@ -41,9 +42,11 @@ pub fn enqueue(collector: &str, event: Event) {
 /// timer and when the page is hidden).
 pub fn flush() {
     listen_once();
-    let claims = change(|outbox| outbox.claim_due(js_sys::Date::now()));
+    let claims = change(|outbox| outbox.claim_due(js_sys::Date::now(), &page_id()));
     for claim in claims {
-        leptos::task::spawn_local(async move {
+        // Not Leptos' spawner: the queue of an earlier page goes out at start-up, before any
+        // pop-up has mounted (and set up that spawner).
+        wasm_bindgen_futures::spawn_local(async move {
             let outcome = transport::send(&claim.collector, &claim.event).await;
             settle(&claim, outcome);
         });
@@ -51,14 +54,20 @@ pub fn flush() {
     schedule_retry();
 }
 
+/// This page's name on the leases it takes (another tab's sends are that tab's business).
+fn page_id() -> String {
+    PAGE_ID.with(|id| id.clone())
+}
+
 fn settle(claim: &Claim, outcome: Outcome) {
     let rejected =
         change(|outbox| outbox.settle(claim, outcome, js_sys::Date::now(), js_sys::Math::random()));
-    if let (Some(event), Outcome::Rejected(status)) = (rejected, outcome) {
-        page::log_error(&format!(
-            "the collector rejected event {} (HTTP {status}); it is dropped",
-            event.id
-        ));
+    if let Some(event) = rejected {
+        let why = match outcome {
+            Outcome::Rejected(status) => format!("the collector rejected it (HTTP {status})"),
+            _ => "the browser cannot send to this collector URL".to_string(),
+        };
+        page::log_error(&format!("event {} not delivered: {why}; it is dropped", event.id));
     }
     schedule_retry();
 }
@@ -78,11 +87,15 @@ fn schedule_retry() {
     });
 }
 
-/// Page hidden (tab switch, close, navigation away): hand everything to `sendBeacon`.
+/// Page hidden (tab switch, close, navigation away): hand what is left to `sendBeacon`; what
+/// the browser will not queue stays for the next page.
 fn send_beacons() {
-    let claims = change(|outbox| outbox.claim_all(js_sys::Date::now()));
-    for claim in claims {
-        transport::beacon(&claim.collector, &claim.event);
+    let claims = change(|outbox| outbox.claim_all(js_sys::Date::now(), &page_id()));
+    let refused: Vec<Claim> = (claims.into_iter())
+        .filter(|claim| !transport::beacon(&claim.collector, &claim.event))
+        .collect();
+    if !refused.is_empty() {
+        change(|outbox| refused.iter().for_each(|claim| outbox.release(claim)));
     }
 }
 
@@ -93,19 +106,17 @@ fn listen_once() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    if let Some(online) = Listener::new(&window, "online", |_: web_sys::Event| flush()) {
-        online.keep();
-    }
+    listen_for_page_life(&window, "online", |_| {
+        change(|outbox| outbox.reconnected(js_sys::Date::now()));
+        flush();
+    });
     let Some(document) = window.document() else {
         return;
     };
     let doc = document.clone();
-    let hidden = Listener::new(&document, "visibilitychange", move |_: web_sys::Event| {
+    listen_for_page_life(&document, "visibilitychange", move |_| {
         if doc.hidden() {
             send_beacons();
         }
     });
-    if let Some(hidden) = hidden {
-        hidden.keep();
-    }
 }

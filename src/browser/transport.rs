@@ -15,7 +15,7 @@ pub async fn send(collector: &str, event: &Event) -> Outcome {
     // `keepalive` is not in web-sys yet; every browser we support has it.
     let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
     let Ok(request) = web_sys::Request::new_with_str_and_init(collector, &init) else {
-        return Outcome::Rejected(0);
+        return Outcome::Unsendable;
     };
     let _ = request
         .headers()

@@ -6,7 +6,7 @@
 //! scrolled down, the usual "heading for the address bar" gesture), or the visitor coming back
 //! to the page after switching to another tab or app.
 
-use crate::browser::listener::Listener;
+use crate::browser::listener::listen_for_page_life;
 use crate::browser::page;
 use crate::core::trigger::scroll_depth_percent;
 use std::cell::Cell;
@@ -55,7 +55,7 @@ pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'st
 
     let last = Rc::new(Cell::new((js_sys::Date::now(), depth().0)));
     let exit = Rc::clone(&on_exit_intent);
-    add_listener(&window, "scroll", move |_: web_sys::Event| {
+    listen_for_page_life(&window, "scroll", move |_: web_sys::Event| {
         let (top, viewport, percent) = depth();
         on_scroll(percent);
         if touch {
@@ -76,7 +76,7 @@ pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'st
         let exit = Rc::clone(&on_exit_intent);
         let was_hidden = Cell::new(false);
         let doc = document.clone();
-        add_listener(&document, "visibilitychange", move |_: web_sys::Event| {
+        listen_for_page_life(&document, "visibilitychange", move |_: web_sys::Event| {
             if doc.hidden() {
                 was_hidden.set(true);
             } else if was_hidden.replace(false) {
@@ -84,7 +84,7 @@ pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'st
             }
         });
     } else {
-        add_listener(&document, "mouseout", move |event: web_sys::Event| {
+        listen_for_page_life(&document, "mouseout", move |event: web_sys::Event| {
             let Ok(event) = event.dyn_into::<web_sys::MouseEvent>() else {
                 return;
             };
@@ -92,16 +92,5 @@ pub fn listen(on_scroll: impl Fn(f64) + 'static, on_exit_intent: impl Fn() + 'st
                 on_exit_intent();
             }
         });
-    }
-}
-
-/// Adds a passive listener for the life of the page.
-fn add_listener(
-    target: &web_sys::EventTarget,
-    name: &'static str,
-    handler: impl Fn(web_sys::Event) + 'static,
-) {
-    if let Some(listener) = Listener::new(target, name, handler) {
-        listener.keep();
     }
 }

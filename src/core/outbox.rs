@@ -31,6 +31,9 @@ pub struct Entry {
     pub lease_until_ms: f64,
     /// The revision that send carries (a newer revision is not being sent yet).
     pub leased_revision: u32,
+    /// The page whose `fetch` holds the lease (empty for a beacon): when that page hides, its
+    /// own send may never finish, so it hands the entry to the beacon.
+    pub lease_owner: String,
 }
 
 impl Entry {
@@ -45,6 +48,9 @@ impl Entry {
             next_attempt_ms: number("next_attempt_ms")?,
             lease_until_ms: number("lease_until_ms")?,
             leased_revision: count("leased_revision").unwrap_or(0),
+            lease_owner: (json.get("lease_owner").and_then(Json::as_str))
+                .unwrap_or_default()
+                .to_string(),
         })
     }
 
@@ -57,6 +63,7 @@ impl Entry {
             ("next_attempt_ms", Json::from(self.next_attempt_ms)),
             ("lease_until_ms", Json::from(self.lease_until_ms)),
             ("leased_revision", Json::from(self.leased_revision)),
+            ("lease_owner", Json::from(self.lease_owner.as_str())),
         ])
     }
 }
@@ -68,6 +75,9 @@ pub enum Outcome {
     Delivered,
     /// A definitive 4xx: the collector will never take it; dropped (and logged).
     Rejected(u16),
+    /// The browser refused to build the request (a collector URL it cannot use): dropped (and
+    /// logged), as no later attempt can do better.
+    Unsendable,
     /// Network error, 408, 429 or 5xx: try again, after `retry_after_ms` if the collector said.
     Retry {
         /// `Retry-After`, in ms.
@@ -144,6 +154,7 @@ impl Outbox {
             next_attempt_ms: now_ms,
             lease_until_ms: 0.0,
             leased_revision: 0,
+            lease_owner: String::new(),
         });
         let mut dropped = Vec::new();
         for kind in [EventKind::Shown, EventKind::Dismissed] {
@@ -157,29 +168,53 @@ impl Outbox {
         dropped
     }
 
-    /// Claims every entry due at `now_ms` that no one is sending, leasing it for [`LEASE_MS`].
-    pub fn claim_due(&mut self, now_ms: f64) -> Vec<Claim> {
-        self.claim(now_ms, |entry| {
+    /// Claims for `owner` (a page) every entry due at `now_ms` that no one is sending, leasing
+    /// it for [`LEASE_MS`].
+    pub fn claim_due(&mut self, now_ms: f64, owner: &str) -> Vec<Claim> {
+        self.claim(now_ms, owner, |entry| {
             entry.lease_until_ms <= now_ms && entry.next_attempt_ms <= now_ms
         })
     }
 
-    /// Claims, due or not, every entry no one is sending and every entry replaced since its
-    /// send started (a comment added while the score was in flight): the page is being hidden,
-    /// this is the last chance.
-    pub fn claim_all(&mut self, now_ms: f64) -> Vec<Claim> {
-        self.claim(now_ms, |entry| {
-            entry.lease_until_ms <= now_ms || entry.revision != entry.leased_revision
+    /// The page `owner` is being hidden, its last chance: claims for the beacon, due or not,
+    /// every entry no one is sending, every entry this page's own `fetch` is sending (that send
+    /// may never finish), and every entry replaced since its send started (a comment added while
+    /// the score was in flight). Another page's send is left to that page.
+    pub fn claim_all(&mut self, now_ms: f64, owner: &str) -> Vec<Claim> {
+        self.claim(now_ms, "", |entry| {
+            entry.lease_until_ms <= now_ms
+                || entry.lease_owner == owner
+                || entry.revision != entry.leased_revision
         })
     }
 
-    fn claim(&mut self, now_ms: f64, wanted: impl Fn(&Entry) -> bool) -> Vec<Claim> {
+    /// The network is back: every entry no one is sending is due now, whatever its backoff or
+    /// `Retry-After` said (those waited for a network that was away).
+    pub fn reconnected(&mut self, now_ms: f64) {
+        for entry in &mut self.entries {
+            if entry.lease_until_ms <= now_ms {
+                entry.next_attempt_ms = entry.next_attempt_ms.min(now_ms);
+            }
+        }
+    }
+
+    /// Gives back a claim the browser would not send (`sendBeacon` refused it): the next page
+    /// or retry sends it.
+    pub fn release(&mut self, claim: &Claim) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.event.id == claim.event.id) {
+            entry.lease_until_ms = 0.0;
+            entry.lease_owner.clear();
+        }
+    }
+
+    fn claim(&mut self, now_ms: f64, owner: &str, wanted: impl Fn(&Entry) -> bool) -> Vec<Claim> {
         self.entries
             .iter_mut()
             .filter(|entry| wanted(entry))
             .map(|entry| {
                 entry.lease_until_ms = now_ms + LEASE_MS;
                 entry.leased_revision = entry.revision;
+                entry.lease_owner = owner.to_string();
                 Claim {
                     collector: entry.collector.clone(),
                     event: entry.event.clone(),
@@ -204,6 +239,7 @@ impl Outbox {
             .position(|e| e.event.id == claim.event.id)?;
         let entry = &mut self.entries[index];
         entry.lease_until_ms = 0.0;
+        entry.lease_owner.clear();
         let replaced_meanwhile = entry.revision != claim.revision;
         match outcome {
             Outcome::Delivered if replaced_meanwhile => None,
@@ -211,7 +247,7 @@ impl Outbox {
                 self.entries.remove(index);
                 None
             }
-            Outcome::Rejected(_) => Some(self.entries.remove(index).event),
+            Outcome::Rejected(_) | Outcome::Unsendable => Some(self.entries.remove(index).event),
             Outcome::Retry { retry_after_ms } => {
                 entry.attempts = entry.attempts.saturating_add(1);
                 let wait = retry_after_ms.unwrap_or_else(|| backoff_ms(entry.attempts, jitter));
@@ -244,6 +280,9 @@ mod tests {
     use crate::core::metric::Kind;
 
     const C: &str = "https://c.example/v1/events";
+
+    const PAGE: &str = "this-page";
+    const OTHER_PAGE: &str = "another-page";
 
     fn context() -> EventContext {
         EventContext {
@@ -303,15 +342,15 @@ mod tests {
     fn a_failed_send_is_retried_with_growing_backoff_and_delivered_once() {
         let mut outbox = Outbox::default();
         outbox.push(C, response("r", None), 0.0);
-        let claim = outbox.claim_due(0.0).remove(0);
+        let claim = outbox.claim_due(0.0, PAGE).remove(0);
         assert!(
-            outbox.claim_due(1.0).is_empty(),
+            outbox.claim_due(1.0, PAGE).is_empty(),
             "leased: not claimed twice"
         );
         outbox.settle(&claim, Outcome::of(Some(503), None), 10.0, 1.0);
         assert_eq!(outbox.entries[0].next_attempt_ms, 1010.0);
-        assert!(outbox.claim_due(1000.0).is_empty(), "not due yet");
-        let claim = outbox.claim_due(1010.0).remove(0);
+        assert!(outbox.claim_due(1000.0, PAGE).is_empty(), "not due yet");
+        let claim = outbox.claim_due(1010.0, PAGE).remove(0);
         outbox.settle(
             &claim,
             Outcome::Retry {
@@ -321,7 +360,7 @@ mod tests {
             1.0,
         );
         assert_eq!(outbox.entries[0].next_attempt_ms, 3010.0);
-        let claim = outbox.claim_due(3010.0).remove(0);
+        let claim = outbox.claim_due(3010.0, PAGE).remove(0);
         outbox.settle(&claim, Outcome::Delivered, 3020.0, 0.0);
         assert!(outbox.entries.is_empty());
         assert_eq!(outbox.next_due_ms(), None);
@@ -332,7 +371,7 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.push(C, shown("a"), 0.0);
         outbox.push(C, shown("b"), 0.0);
-        let claims = outbox.claim_due(0.0);
+        let claims = outbox.claim_due(0.0, PAGE);
         outbox.settle(&claims[0], Outcome::of(Some(429), Some("30")), 0.0, 0.5);
         assert_eq!(outbox.entries[0].next_attempt_ms, 30_000.0);
         let dropped = outbox.settle(&claims[1], Outcome::of(Some(400), None), 0.0, 0.5);
@@ -344,12 +383,12 @@ mod tests {
     fn a_comment_replaces_the_waiting_score_and_a_stale_send_does_not_settle_it() {
         let mut outbox = Outbox::default();
         outbox.push(C, response("r", None), 0.0);
-        let score_claim = outbox.claim_due(0.0).remove(0);
+        let score_claim = outbox.claim_due(0.0, PAGE).remove(0);
         outbox.push(C, response("r", Some("great")), 5.0);
         assert_eq!(outbox.entries.len(), 1);
         outbox.settle(&score_claim, Outcome::Delivered, 6.0, 0.0);
         assert_eq!(outbox.entries.len(), 1, "the comment still has to go");
-        let comment_claim = outbox.claim_due(6.0).remove(0);
+        let comment_claim = outbox.claim_due(6.0, PAGE).remove(0);
         assert_eq!(comment_claim.event.comment.as_deref(), Some("great"));
         outbox.settle(&comment_claim, Outcome::Delivered, 7.0, 0.0);
         assert!(outbox.entries.is_empty());
@@ -377,11 +416,12 @@ mod tests {
     }
 
     #[test]
-    fn claim_all_takes_what_is_not_due_yet_but_never_what_another_tab_is_sending() {
+    fn claim_all_takes_what_is_not_due_yet_and_this_pages_own_sends_but_not_another_pages() {
         let mut outbox = Outbox::default();
         outbox.push(C, shown("a"), 0.0);
         outbox.push(C, shown("b"), 0.0);
-        let in_flight = outbox.claim_due(0.0);
+        outbox.push(C, shown("mine"), 0.0);
+        let in_flight = outbox.claim_due(0.0, OTHER_PAGE);
         outbox.settle(
             &in_flight[1],
             Outcome::Retry {
@@ -390,31 +430,59 @@ mod tests {
             0.0,
             0.0,
         );
-        let last_chance = outbox.claim_all(1.0);
-        assert_eq!(
-            last_chance
-                .iter()
-                .map(|c| c.event.id.as_str())
-                .collect::<Vec<_>>(),
-            ["b"]
-        );
+        outbox.release(&in_flight[2]);
+        assert_eq!(outbox.claim_due(0.5, PAGE).len(), 1, "mine, sent by this page");
+        let last_chance = outbox.claim_all(1.0, PAGE);
+        let ids = |claims: &[Claim]| claims.iter().map(|c| c.event.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&last_chance), ["b", "mine"], "a: the other page is sending it");
+        assert!(outbox.claim_all(2.0, PAGE).is_empty(), "not beaconed twice");
+    }
+
+    #[test]
+    fn back_online_every_waiting_entry_is_due_whatever_retry_after_said() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, shown("waiting"), 0.0);
+        outbox.push(C, shown("in-flight"), 0.0);
+        let claims = outbox.claim_due(0.0, PAGE);
+        let retry_later = Outcome::Retry {
+            retry_after_ms: Some(60_000.0),
+        };
+        outbox.settle(&claims[0], retry_later, 0.0, 0.0);
+        assert!(outbox.claim_due(100.0, PAGE).is_empty());
+        outbox.reconnected(100.0);
+        let due = outbox.claim_due(100.0, PAGE);
+        assert_eq!(due.len(), 1, "the entry under way stays with its send");
+        assert_eq!(due[0].event.id, "waiting");
+    }
+
+    #[test]
+    fn a_released_claim_is_sent_again_and_an_unsendable_event_is_dropped() {
+        let mut outbox = Outbox::default();
+        outbox.push(C, shown("a"), 0.0);
+        let beaconed = outbox.claim_all(0.0, PAGE).remove(0);
+        assert!(outbox.claim_due(1.0, PAGE).is_empty());
+        outbox.release(&beaconed);
+        let again = outbox.claim_due(1.0, PAGE).remove(0);
+        let dropped = outbox.settle(&again, Outcome::Unsendable, 2.0, 0.0);
+        assert_eq!(dropped.map(|e| e.id), Some("a".to_string()));
+        assert!(outbox.entries.is_empty());
     }
 
     #[test]
     fn a_comment_added_while_the_score_is_in_flight_goes_out_when_the_page_hides() {
         let mut outbox = Outbox::default();
         outbox.push(C, response("r", None), 0.0);
-        let in_flight = outbox.claim_due(0.0);
+        let in_flight = outbox.claim_due(0.0, PAGE);
         assert_eq!(in_flight.len(), 1);
         outbox.push(C, response("r", Some("bye")), 10.0);
         assert!(
-            outbox.claim_due(20.0).is_empty(),
+            outbox.claim_due(20.0, PAGE).is_empty(),
             "still leased for the score"
         );
-        let last_chance = outbox.claim_all(30.0);
+        let last_chance = outbox.claim_all(30.0, PAGE);
         assert_eq!(last_chance.len(), 1);
         assert_eq!(last_chance[0].event.comment.as_deref(), Some("bye"));
-        assert!(outbox.claim_all(40.0).is_empty(), "not beaconed twice");
+        assert!(outbox.claim_all(40.0, PAGE).is_empty(), "not beaconed twice");
     }
 
     #[test]
@@ -430,7 +498,7 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.push(C, response("r", Some("hi")), 1.0);
         outbox.push(C, response("s", None), 2.0);
-        let settled = outbox.claim_due(2.0);
+        let settled = outbox.claim_due(2.0, PAGE);
         outbox.settle(
             &settled[0],
             Outcome::Retry {

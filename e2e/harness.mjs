@@ -48,20 +48,21 @@ export async function startCollector({ staticDir = join(ROOT, "dist"), args = []
 
 /**
  * For a test file: starts a collector and a browser before its tests and stops them after.
- * Returns `{collector, browser, open}`, filled in once the tests run; `open(options)` is
- * `openSurveyPage` on that browser and collector.
+ * `chromiumArgs` go on the browser's command line. Returns `{collector, browser, open}`, filled in once the tests run; `open(options)` is
+ * `openSurveyPage` on that browser and collector (or on `options.collectorUrl`, another name
+ * for it).
  */
-export function useCollectorAndBrowser() {
+export function useCollectorAndBrowser({ chromiumArgs = [] } = {}) {
   const env = {};
   before(async () => {
     env.collector = await startCollector();
-    env.browser = await launchChromium();
+    env.browser = await launchChromium(chromiumArgs);
   });
   after(async () => {
     await env.browser?.close();
     env.collector?.stop();
   });
-  env.open = (options) => openSurveyPage(env.browser, env.collector.url, options);
+  env.open = ({ collectorUrl = env.collector.url, ...options } = {}) => openSurveyPage(env.browser, collectorUrl, options);
   return env;
 }
 
@@ -81,12 +82,12 @@ export async function signInConsole(page, collectorUrl, admin = CONSOLE_ADMIN) {
   await page.waitForURL(`${collectorUrl}/admin`);
 }
 
-/** Launches headless Chromium. */
-export function launchChromium() {
+/** Launches headless Chromium (with `extraArgs` on its command line). */
+export function launchChromium(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", ...extraArgs],
   });
 }
 

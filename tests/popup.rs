@@ -26,9 +26,22 @@ struct Recorded {
     closes: usize,
 }
 
-/// Mounts a pop-up into a fresh element and returns that element and the recorded callbacks.
+/// Texts an attacker might put in a config (or in a hosted survey's editor): each must show as
+/// the characters typed, never as markup.
+const HOSTILE_CONFIG: &str = r#"{"collector": "/v1/events", "company": "<b id=x>Acme</b>", "surveys": [{"id": "nps", "kind": "nps",
+    "text": {"en": {"follow_up": {"detractor": "<img src=x onerror=alert(1)>"},
+                    "thank_you": {"detractor": "<script>alert(2)</script>"},
+                    "link": {"detractor": {"label": "<i>Help</i>", "url": "https://example.com/help"}}}}}]}"#;
+
+/// Mounts a pop-up of [`CONFIG`] into a fresh element and returns that element and the
+/// recorded callbacks.
 fn mount_popup() -> (HtmlElement, Arc<Mutex<Recorded>>) {
-    let parsed = parse(CONFIG).expect("test config parses");
+    mount_popup_of(CONFIG)
+}
+
+/// [`mount_popup`] with the config text `config`.
+fn mount_popup_of(config: &str) -> (HtmlElement, Arc<Mutex<Recorded>>) {
+    let parsed = parse(config).expect("test config parses");
     let survey = &parsed.config.surveys[0];
     let texts = Arc::new(SurveyTexts::resolve(
         &parsed.config,
@@ -178,18 +191,44 @@ async fn choosing_9_and_submitting_thanks_a_promoter_with_the_review_link() {
 }
 
 #[wasm_bindgen_test]
-async fn hostile_text_is_rendered_as_text_and_the_counter_counts_down() {
+async fn hostile_config_texts_are_rendered_as_text() {
+    let (container, _) = mount_popup_of(HOSTILE_CONFIG);
+    leptos::task::tick().await;
+    assert_eq!(
+        text_of(&container, "#sw-question"),
+        "How likely is it that you would recommend <b id=x>Acme</b> to a friend or colleague?"
+    );
+    choose(&container, 2).await;
+    assert_eq!(
+        text_of(&container, "label[for=sw-comment]"),
+        "<img src=x onerror=alert(1)>"
+    );
+    submit_comment(&container, "<svg onload=alert(3)>").await;
+    assert_eq!(
+        text_of(&container, "[role=status] .sw-thanks-text"),
+        "<script>alert(2)</script>"
+    );
+    assert_eq!(text_of(&container, "[role=status] a"), "<i>Help</i>");
+    for markup in ["b", "img", "script", "i", "svg"] {
+        assert!(
+            container.query_selector(markup).unwrap().is_none(),
+            "no <{markup}> element was made from text"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_counter_counts_down_as_the_visitor_types() {
     let (container, _) = mount_popup();
     choose(&container, 5).await;
     let textarea: web_sys::HtmlTextAreaElement =
         find(&container, "textarea").unwrap().unchecked_into();
-    textarea.set_value("<img src=x onerror=alert(1)>");
+    textarea.set_value("Twenty-seven characters ok.");
     textarea
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
     leptos::task::tick().await;
-    assert_eq!(text_of(&container, ".sw-counter"), "Characters left: 1972");
-    assert!(container.query_selector("img").unwrap().is_none());
+    assert_eq!(text_of(&container, ".sw-counter"), "Characters left: 1973");
 }
 
 #[wasm_bindgen_test]

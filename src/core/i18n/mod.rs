@@ -328,7 +328,7 @@ mod tests {
         );
         assert_eq!(
             texts.follow_up_for(Category::Detractor),
-            EN.follow_ups[0],
+            "We're sorry to hear that. What could we do better?",
             "gaps filled in English"
         );
         assert!(negotiate("auto", &["he-IL".into()], None, &own).rtl);
@@ -374,14 +374,14 @@ mod tests {
         );
         let en = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&EN));
         assert_eq!(en.follow_up_for(Category::Detractor), "Ouch. Why?");
-        assert_eq!(en.follow_up_for(Category::Promoter), EN.follow_ups[2]);
+        assert_eq!(en.follow_up_for(Category::Promoter), "Great to hear! What do you like most?");
         assert_eq!(
             en.link_for(Category::Promoter).map(|l| l.label.as_str()),
             Some("Review us")
         );
         assert!(en.link_for(Category::Detractor).is_none());
         let fi = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&FI));
-        assert_eq!(fi.follow_up_for(Category::Detractor), FI.follow_ups[0]);
+        assert_eq!(fi.follow_up_for(Category::Detractor), "Ikävä kuulla. Mitä voisimme tehdä paremmin?");
         assert!(fi.question.starts_with("Kuinka todennäköisesti"));
     }
 
@@ -393,10 +393,10 @@ mod tests {
         );
         let ces = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&EN));
         assert_eq!(ces.question, "Acme made it easy for me to handle my issue.");
-        assert_eq!(ces.thank_you_for(Category::Easy), EN.thank_yous[2]);
+        assert_eq!(ces.thank_you_for(Category::Easy), "Thank you! We're glad you are happy with us.");
         let csat = SurveyTexts::resolve(&config, &config.surveys[1], &Language::from(&EN));
         assert_eq!(csat.question, "How satisfied were you with Acme?");
-        assert_eq!(csat.follow_up_for(Category::Unsatisfied), EN.follow_ups[0]);
+        assert_eq!(csat.follow_up_for(Category::Unsatisfied), "We're sorry to hear that. What could we do better?");
         assert_eq!(csat.chars_left_text(1), "Characters left: 1");
     }
 

@@ -135,6 +135,11 @@ test("two tabs open on one queue of waiting events: each event is posted once", 
   for (const entry of stored.entries) Object.assign(entry, { next_attempt_ms: 0, lease_until_ms: 0 });
 
   const { context, posts } = await recordedContext();
+  // A slow collector: one tab's send is still under way when the other tab starts.
+  await context.route(`${env.collector.url}/v1/events`, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    return route.continue();
+  });
   await context.addInitScript(([key, queue]) => {
     if (localStorage.getItem(key) === null) localStorage.setItem(key, queue);
   }, [OUTBOX, JSON.stringify(stored)]);

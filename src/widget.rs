@@ -1,10 +1,9 @@
 //! The public Leptos component ([`SurveyWidget`], isolated in its own shadow root) and the
 //! card it renders ([`SurveyCard`]): one survey wired to the outbox and to DOM events.
 
-use crate::browser::visitor::visitor_language;
+use crate::browser::visitor::{visitor_id, visitor_language};
 use crate::browser::{json, outbox, page, shadow, storage, viewport};
 use crate::core::config::{self, Config, ConfigError, Parsed, Survey};
-use crate::core::eligibility::cookie_value;
 use crate::core::event::{report_attributes, Event, EventContext, EventKind};
 use crate::core::i18n::SurveyTexts;
 use crate::core::json::Json;
@@ -91,7 +90,7 @@ pub fn SurveyCard(
         survey_id: survey.id.clone(),
         kind: survey.kind,
         survey_version: survey.version.clone(),
-        visitor_id: cookie_value(&page::cookies(), &config.identity_cookie),
+        visitor_id: visitor_id(&config),
         locale: language.code.clone(),
         page_url: page::url(),
         attributes: report_attributes(

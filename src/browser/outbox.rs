@@ -67,7 +67,10 @@ fn settle(claim: &Claim, outcome: Outcome) {
             Outcome::Rejected(status) => format!("the collector rejected it (HTTP {status})"),
             _ => "the browser cannot send to this collector URL".to_string(),
         };
-        page::log_error(&format!("event {} not delivered: {why}; it is dropped", event.id));
+        page::log_error(&format!(
+            "event {} not delivered: {why}; it is dropped",
+            event.id
+        ));
     }
     schedule_retry();
 }

@@ -72,8 +72,13 @@ pub fn device() -> &'static str {
     }
 }
 
+/// The value of cookie `name` (`None` when absent, empty or when cookies are blocked).
+pub fn cookie(name: &str) -> Option<String> {
+    crate::core::cookie::cookie_value(&cookies(), name)
+}
+
 /// The raw `document.cookie` string (empty when cookies are blocked).
-pub fn cookies() -> String {
+fn cookies() -> String {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())

@@ -4,17 +4,21 @@ use crate::browser::locales;
 use crate::browser::page;
 use crate::core::config::{Config, Survey};
 use crate::core::criteria::Context;
-use crate::core::eligibility::cookie_value;
 use crate::core::i18n::{negotiate_among, Language};
 use crate::core::json::Json;
 use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
 
-/// Gathers the attributes of SPEC 3.4: `visitor.id`, the `cookie.NAME` cookies in
-/// `cookie_names` (only those), `page.*`, `device`, `locale`, `visit.*`, and the attributes
-/// given by `identify()` / `data-attributes`.
+/// The visitor's id: the value of the config's `identity_cookie` (read here only).
+pub fn visitor_id(config: &Config) -> Option<String> {
+    page::cookie(&config.identity_cookie)
+}
+
+/// Gathers the attributes of SPEC 3.4: `visitor.id` (from [`visitor_id`]), the `cookie.NAME`
+/// cookies in `cookie_names` (only those), `page.*`, `device`, `locale`, `visit.*`, and the
+/// attributes given by `identify()` / `data-attributes`.
 pub fn context(
-    identity_cookie: &str,
+    visitor_id: Option<&str>,
     cookie_names: &[String],
     locale: &str,
     state: &VisitorState,
@@ -28,12 +32,11 @@ pub fn context(
     for (name, value) in attributes.iter() {
         context.set(name, value.clone());
     }
-    let cookies = page::cookies();
-    if let Some(id) = cookie_value(&cookies, identity_cookie) {
+    if let Some(id) = visitor_id {
         context.set("visitor.id", id);
     }
     for name in cookie_names {
-        if let Some(value) = cookie_value(&cookies, name) {
+        if let Some(value) = page::cookie(name) {
             context.set(&format!("cookie.{name}"), value);
         }
     }

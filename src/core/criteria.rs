@@ -10,7 +10,9 @@
 //! on a non-numeric string) is false.
 
 use crate::core::dates::{parse_date_ms, MS_PER_DAY};
+use crate::core::glob::glob_match;
 use crate::core::json::Json;
+use crate::core::json_path::{join, PathError};
 use crate::core::map::Map;
 use crate::core::suggest::unknown_field;
 use std::fmt;
@@ -91,28 +93,9 @@ impl Op {
     }
 }
 
-/// A criteria validation error: the JSON path below the criteria root and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CriteriaError {
-    /// Path relative to the criteria root, e.g. `all[0].op` (empty for the root).
-    pub path: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Appends `part` (`name` or `[i]`) to a JSON path (`a.b`), with a dot where one is needed.
-pub(crate) fn join(path: &str, part: &str) -> String {
-    match (path.is_empty(), part.starts_with('[')) {
-        _ if part.is_empty() => path.to_string(),
-        (true, _) => part.trim_start_matches('.').to_string(),
-        (false, true) => format!("{path}{part}"),
-        (false, false) => format!("{path}.{part}"),
-    }
-}
-
 impl Criteria {
     /// Parses and validates a criteria tree from config JSON.
-    pub fn parse(value: &Json) -> Result<Criteria, CriteriaError> {
+    pub fn parse(value: &Json) -> Result<Criteria, PathError> {
         parse_node(value, "")
     }
 
@@ -198,9 +181,9 @@ pub struct Mismatch {
 /// The keys of a criteria node: three group keys, then a leaf's.
 const NODE_KEYS: [&str; 6] = ["all", "any", "not", "attr", "op", "value"];
 
-fn parse_node(value: &Json, path: &str) -> Result<Criteria, CriteriaError> {
+fn parse_node(value: &Json, path: &str) -> Result<Criteria, PathError> {
     let error = |at: &str, message: String| {
-        Err(CriteriaError {
+        Err(PathError {
             path: join(path, at),
             message,
         })
@@ -225,9 +208,9 @@ fn parse_node(value: &Json, path: &str) -> Result<Criteria, CriteriaError> {
         };
         return error(key, message);
     }
-    let list = |key: &str, items: &Json| -> Result<Vec<Criteria>, CriteriaError> {
+    let list = |key: &str, items: &Json| -> Result<Vec<Criteria>, PathError> {
         let Some(items) = items.as_array() else {
-            return Err(CriteriaError {
+            return Err(PathError {
                 path: join(path, key),
                 message: "must be a list".into(),
             });
@@ -459,30 +442,6 @@ fn compare(actual: &Json, expected: &Json) -> Option<std::cmp::Ordering> {
     }
     let expected = parse_date_ms(expected.as_str()?)?;
     parse_date_ms(&text(actual)?)?.partial_cmp(&expected)
-}
-
-/// Glob match where `*` matches any run of characters (including none); everything else is
-/// literal. Linear-time two-pointer algorithm, no regex.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
-            backtrack = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if let Some((star, matched)) = backtrack {
-            pi = star + 1;
-            ti = matched + 1;
-            backtrack = Some((star, matched + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
 }
 
 impl fmt::Display for Mismatch {

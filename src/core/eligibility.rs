@@ -2,8 +2,9 @@
 //! so "why didn't my survey show?" is a one-line lookup (`?survey_debug=1` logs the table).
 
 use crate::core::config::{Survey, Trigger};
-use crate::core::criteria::{glob_match, Context, Mismatch};
+use crate::core::criteria::{Context, Mismatch};
 use crate::core::dates::{format_date, format_moment};
+use crate::core::glob::glob_match;
 use crate::core::throttle::{sampled_in, Throttled, VisitorState};
 use std::fmt;
 
@@ -188,41 +189,6 @@ pub fn page_allowed(trigger: &Trigger, path: &str) -> Result<(), Skip> {
         });
     }
     Ok(())
-}
-
-/// The value of cookie `name` in a `document.cookie` string; `None` when absent or empty.
-/// Malformed pairs are skipped; percent-encoded values are decoded when valid UTF-8.
-pub fn cookie_value(cookies: &str, name: &str) -> Option<String> {
-    cookies.split(';').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        if key.trim() != name {
-            return None;
-        }
-        let value = value.trim().trim_matches('"');
-        (!value.is_empty()).then(|| percent_decode(value))
-    })
-}
-
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| value.to_string())
 }
 
 #[cfg(test)]
@@ -442,16 +408,5 @@ mod tests {
             "attributes may change on this page"
         );
         assert_eq!(quiet_until(&[Err(Skip::OnePerPageView)]), None);
-    }
-
-    #[test]
-    fn cookie_values_are_found_decoded_and_malformed_ones_ignored() {
-        let jar = "theme=dark; visitor_id=abc%20123; broken; empty=; visitor_idx=no";
-        assert_eq!(cookie_value(jar, "visitor_id").as_deref(), Some("abc 123"));
-        assert_eq!(cookie_value(jar, "empty"), None);
-        assert_eq!(cookie_value(jar, "missing"), None);
-        assert_eq!(cookie_value("a=%ZZ%", "a").as_deref(), Some("%ZZ%"));
-        assert_eq!(cookie_value("a=%FF", "a").as_deref(), Some("%FF"));
-        assert_eq!(cookie_value("a=\"quoted\"", "a").as_deref(), Some("quoted"));
     }
 }

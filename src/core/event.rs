@@ -1,5 +1,6 @@
 //! The wire format: one JSON object per event, POSTed to the collector (SPEC 3.5).
 
+use crate::core::encoding;
 use crate::core::json::Json;
 use crate::core::metric::{Category, Kind};
 
@@ -114,25 +115,7 @@ fn capped(text: &str) -> String {
 
 /// Decodes a query value (`+` is a space, `%XX` a byte); invalid UTF-8 is replaced.
 fn url_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&encoding::percent_decode(text, true)).into_owned()
 }
 
 impl EventKind {
@@ -285,9 +268,7 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             out.push('-');
         }
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        encoding::push_hex(&mut out, *byte);
     }
     out
 }

@@ -2,7 +2,7 @@
 //! compact text. Parsing text is the browser's job (`JSON.parse` in `browser::json`), so the
 //! widget carries no JSON parser and no serde machinery; keys keep their order.
 
-use crate::core::fnv1a64;
+use crate::core::hash::fnv1a64;
 
 /// A JSON value. Equality ignores the order of object keys, as JSON does.
 #[derive(Clone, Debug, Default)]
@@ -81,14 +81,6 @@ impl Json {
         self.as_f64()
             .filter(|n| n.fract() == 0.0 && *n >= 0.0)
             .map(|n| n as u32)
-    }
-
-    /// The boolean, if this is one.
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Json::Bool(b) => Some(*b),
-            _ => None,
-        }
     }
 
     /// The items, if this is a list.
@@ -189,10 +181,8 @@ fn write_string(text: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if u32::from(c) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
-                out.push(char::from(HEX[(u32::from(c) >> 4) as usize]));
-                out.push(char::from(HEX[(u32::from(c) & 0xf) as usize]));
+                crate::core::encoding::push_hex(out, c as u8);
             }
             c => out.push(c),
         }

@@ -65,6 +65,30 @@ impl Category {
     }
 }
 
+/// Which third of its scale a category is: what picks its built-in texts and its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sentiment {
+    /// Detractor, difficult, unsatisfied.
+    Negative,
+    /// Passive, neutral.
+    Middle,
+    /// Promoter, easy, satisfied.
+    Positive,
+}
+
+impl Category {
+    /// Which third of its scale this category is.
+    pub fn sentiment(self) -> Sentiment {
+        match self {
+            Category::Detractor | Category::Difficult | Category::Unsatisfied => {
+                Sentiment::Negative
+            }
+            Category::Passive | Category::Neutral => Sentiment::Middle,
+            Category::Promoter | Category::Easy | Category::Satisfied => Sentiment::Positive,
+        }
+    }
+}
+
 impl fmt::Display for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
@@ -176,16 +200,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Aggregates `scores`; scores off the kind's scale are ignored.
+    /// Aggregates `scores`; scores off the kind's scale are ignored (tests state data this way).
+    #[cfg(test)]
     pub fn of(kind: Kind, scores: impl IntoIterator<Item = u8>) -> Summary {
-        let (low, _) = kind.scale();
-        let mut distribution: Vec<(u8, u64)> = kind.scores().map(|s| (s, 0)).collect();
-        for score in scores {
-            if kind.categorize(score).is_some() {
-                distribution[usize::from(score - low)].1 += 1;
-            }
-        }
-        Summary::from_distribution(kind, distribution)
+        Summary::from_counts(kind, scores.into_iter().map(|score| (score, 1)))
     }
 
     /// Builds a summary from counts per score (for stores that count in SQL).
@@ -239,6 +257,7 @@ impl Summary {
     }
 
     /// Responses in `category` (0 for a category of another kind).
+    #[cfg(test)]
     pub fn count(&self, category: Category) -> u64 {
         self.categories
             .iter()

@@ -1,25 +1,23 @@
 //! Pure logic with no browser types: everything here is tested natively with `cargo test`.
 
 pub mod config;
+pub mod cookie;
 pub mod criteria;
 pub mod dates;
 pub mod eligibility;
+pub mod encoding;
 pub mod event;
+pub mod glob;
+pub mod hash;
 pub mod i18n;
 pub mod json;
+pub mod json_path;
 pub mod map;
 pub mod metric;
 pub mod outbox;
 pub mod suggest;
 pub mod throttle;
 pub mod trigger;
-
-/// FNV-1a, 64 bits: a small, stable, non-cryptographic hash.
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
 
 /// A number as people write it, and as JSON: `5`, `12.5`, `1e21` (`f64`'s `Display` would
 /// weigh several KB more of wasm). Non-finite numbers have no JSON form: `null`.

@@ -201,7 +201,11 @@ impl Outbox {
     /// Gives back a claim the browser would not send (`sendBeacon` refused it): the next page
     /// or retry sends it.
     pub fn release(&mut self, claim: &Claim) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.event.id == claim.event.id) {
+        if let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.event.id == claim.event.id)
+        {
             entry.lease_until_ms = 0.0;
             entry.lease_owner.clear();
         }
@@ -431,10 +435,23 @@ mod tests {
             0.0,
         );
         outbox.release(&in_flight[2]);
-        assert_eq!(outbox.claim_due(0.5, PAGE).len(), 1, "mine, sent by this page");
+        assert_eq!(
+            outbox.claim_due(0.5, PAGE).len(),
+            1,
+            "mine, sent by this page"
+        );
         let last_chance = outbox.claim_all(1.0, PAGE);
-        let ids = |claims: &[Claim]| claims.iter().map(|c| c.event.id.clone()).collect::<Vec<_>>();
-        assert_eq!(ids(&last_chance), ["b", "mine"], "a: the other page is sending it");
+        let ids = |claims: &[Claim]| {
+            claims
+                .iter()
+                .map(|c| c.event.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&last_chance),
+            ["b", "mine"],
+            "a: the other page is sending it"
+        );
         assert!(outbox.claim_all(2.0, PAGE).is_empty(), "not beaconed twice");
     }
 
@@ -482,7 +499,10 @@ mod tests {
         let last_chance = outbox.claim_all(30.0, PAGE);
         assert_eq!(last_chance.len(), 1);
         assert_eq!(last_chance[0].event.comment.as_deref(), Some("bye"));
-        assert!(outbox.claim_all(40.0, PAGE).is_empty(), "not beaconed twice");
+        assert!(
+            outbox.claim_all(40.0, PAGE).is_empty(),
+            "not beaconed twice"
+        );
     }
 
     #[test]

@@ -194,7 +194,7 @@ pub fn sampled_in(visitor_id: &str, survey_id: &str, percent: f64) -> bool {
     }
     let key = format!("{visitor_id}\u{1f}{survey_id}");
     // FNV-1a, then a murmur-style finalizer so nearby ids spread evenly.
-    let mut hash = crate::core::fnv1a64(key.as_bytes());
+    let mut hash = crate::core::hash::fnv1a64(key.as_bytes());
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
     hash ^= hash >> 33;
@@ -349,10 +349,21 @@ mod tests {
     /// samples, and this notices.
     #[test]
     fn fixed_visitors_fall_in_their_known_buckets() {
-        for (visitor, bucket) in [("alice", 4211), ("bob", 7124), ("carol", 9013), ("dave", 2712)] {
+        for (visitor, bucket) in [
+            ("alice", 4211),
+            ("bob", 7124),
+            ("carol", 9013),
+            ("dave", 2712),
+        ] {
             let percent = f64::from(bucket) / 100.0;
-            assert!(!sampled_in(visitor, "sampled", percent), "{visitor} at {percent}%");
-            assert!(sampled_in(visitor, "sampled", percent + 0.01), "{visitor} at {percent}%+");
+            assert!(
+                !sampled_in(visitor, "sampled", percent),
+                "{visitor} at {percent}%"
+            );
+            assert!(
+                sampled_in(visitor, "sampled", percent + 0.01),
+                "{visitor} at {percent}%+"
+            );
         }
         assert!(sampled_in("v-1", "nps", 7.04) && !sampled_in("v-1", "sampled", 86.81));
     }

@@ -2,8 +2,8 @@
 //! method. Each logs problems to the console and never throws into the host page.
 
 use crate::browser::{json, locales, outbox, page, shadow};
-use crate::core::config;
 use crate::core::json::Json;
+use crate::core::{config, hash};
 use crate::embed::runtime;
 use crate::widget::{parse_config, SurveyCard};
 use leptos::prelude::*;
@@ -24,7 +24,7 @@ pub fn start(config_json: &str, language_json: Option<String>) {
         page::log_error(&skipped.to_string());
     }
     let debug = page::url().contains("survey_debug=1");
-    runtime::start(parsed.config, config::fingerprint32(config_json), debug);
+    runtime::start(parsed.config, hash::fingerprint32(config_json), debug);
 }
 
 /// `identify(attributes)`: visitor attributes (a JSON object) for segment criteria.

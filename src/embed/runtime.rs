@@ -5,7 +5,7 @@
 use crate::browser::listener::Listener;
 use crate::browser::{page, shadow, storage, triggers, viewport, visitor};
 use crate::core::config::{Config, Survey};
-use crate::core::eligibility::{self, cookie_value, Facts, Skip};
+use crate::core::eligibility::{self, Facts, Skip};
 use crate::core::json::Json;
 use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
@@ -43,7 +43,7 @@ struct Runtime {
     route: String,
     debug: bool,
     scroll_depth: f64,
-    /// [`crate::core::config::fingerprint32`] of the config text, for the loader's quiet check.
+    /// [`crate::core::hash::fingerprint32`] of the config text, for the loader's quiet check.
     config_fingerprint: String,
 }
 
@@ -195,7 +195,7 @@ fn decide(survey_id: &str) -> Option<Result<(), Skip>> {
 
 fn check(rt: &Runtime, survey: &Survey, state: &VisitorState) -> Result<(), Skip> {
     let config = &rt.config;
-    let visitor_id = cookie_value(&page::cookies(), &config.identity_cookie);
+    let visitor_id = visitor::visitor_id(config);
     let cookie_names: Vec<String> = survey
         .segment
         .iter()
@@ -203,7 +203,7 @@ fn check(rt: &Runtime, survey: &Survey, state: &VisitorState) -> Result<(), Skip
         .collect();
     let language = visitor::visitor_language(config, survey);
     let context = visitor::context(
-        &config.identity_cookie,
+        visitor_id.as_deref(),
         &cookie_names,
         &language.code,
         state,

@@ -166,13 +166,6 @@ pub fn negotiate_among(
     found.unwrap_or_else(|| Language::from(&EN))
 }
 
-fn sentiment_index(kind: Kind, category: Category) -> usize {
-    kind.categories()
-        .iter()
-        .position(|&c| c == category)
-        .unwrap_or(1)
-}
-
 /// All texts one survey shows, resolved for one language: the survey's own `text.<locale>`
 /// where it has them, else the built-in ones.
 #[derive(Clone, Debug, PartialEq)]
@@ -236,9 +229,8 @@ impl SurveyTexts {
                 .iter()
                 .map(|&category| {
                     let own = custom.and_then(|t| pick(t).get(&category)).cloned();
-                    let text = own.unwrap_or_else(|| {
-                        defaults[sentiment_index(survey.kind, category)].to_string()
-                    });
+                    let text =
+                        own.unwrap_or_else(|| defaults[category.sentiment() as usize].to_string());
                     (category, text)
                 })
                 .collect()
@@ -374,14 +366,20 @@ mod tests {
         );
         let en = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&EN));
         assert_eq!(en.follow_up_for(Category::Detractor), "Ouch. Why?");
-        assert_eq!(en.follow_up_for(Category::Promoter), "Great to hear! What do you like most?");
+        assert_eq!(
+            en.follow_up_for(Category::Promoter),
+            "Great to hear! What do you like most?"
+        );
         assert_eq!(
             en.link_for(Category::Promoter).map(|l| l.label.as_str()),
             Some("Review us")
         );
         assert!(en.link_for(Category::Detractor).is_none());
         let fi = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&FI));
-        assert_eq!(fi.follow_up_for(Category::Detractor), "Ikävä kuulla. Mitä voisimme tehdä paremmin?");
+        assert_eq!(
+            fi.follow_up_for(Category::Detractor),
+            "Ikävä kuulla. Mitä voisimme tehdä paremmin?"
+        );
         assert!(fi.question.starts_with("Kuinka todennäköisesti"));
     }
 
@@ -393,10 +391,16 @@ mod tests {
         );
         let ces = SurveyTexts::resolve(&config, &config.surveys[0], &Language::from(&EN));
         assert_eq!(ces.question, "Acme made it easy for me to handle my issue.");
-        assert_eq!(ces.thank_you_for(Category::Easy), "Thank you! We're glad you are happy with us.");
+        assert_eq!(
+            ces.thank_you_for(Category::Easy),
+            "Thank you! We're glad you are happy with us."
+        );
         let csat = SurveyTexts::resolve(&config, &config.surveys[1], &Language::from(&EN));
         assert_eq!(csat.question, "How satisfied were you with Acme?");
-        assert_eq!(csat.follow_up_for(Category::Unsatisfied), "We're sorry to hear that. What could we do better?");
+        assert_eq!(
+            csat.follow_up_for(Category::Unsatisfied),
+            "We're sorry to hear that. What could we do better?"
+        );
         assert_eq!(csat.chars_left_text(1), "Characters left: 1");
     }
 

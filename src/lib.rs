@@ -26,7 +26,7 @@
 //! trigger ───── core::trigger::Progress, fed by browser::triggers (scroll, exit intent),
 //!    │          timers and track(); embed::runtime arms surveys, highest priority first
 //!    ▼
-//! pop-up ────── browser::shadow (its own shadow root, position and accent), widget::SurveyCard
+//! pop-up ────── browser::shadow (its own shadow root, position and accent), widget::SurveyPopup
 //!    │          wiring ui::popup (scale, follow-up, thank-you) in core::i18n's texts;
 //!    │          browser::viewport keeps the phone sheet above the keyboard
 //!    ▼

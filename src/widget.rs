@@ -1,5 +1,5 @@
-//! The public Leptos component ([`SurveyWidget`], isolated in its own shadow root) and the
-//! card it renders ([`SurveyCard`]): one survey wired to the outbox and to DOM events.
+//! The public Leptos component ([`SurveyWidget`], isolated in its own shadow root) and what it
+//! renders there ([`SurveyPopup`]): the survey card wired to the outbox and to DOM events.
 
 use crate::browser::visitor::{visitor_id, visitor_language};
 use crate::browser::{json, outbox, page, shadow, storage, viewport};
@@ -8,9 +8,8 @@ use crate::core::event::{report_attributes, Event, EventContext, EventKind};
 use crate::core::i18n::SurveyTexts;
 use crate::core::json::Json;
 use crate::core::map::Map;
-use crate::ui::popup::SurveyPopup;
+use crate::ui::card::SurveyCard;
 use leptos::prelude::*;
-use std::sync::Arc;
 
 /// One survey for a Leptos app, rendered in its own shadow root (the app's CSS and the widget's
 /// stay apart) and wired like the script-tag widget: events go through the persistent outbox
@@ -48,7 +47,7 @@ pub fn SurveyWidget(
                 let keyboard = (!inline).then(|| viewport::keep_above_keyboard(&mount));
                 let (config, survey) = (config.clone(), survey.clone());
                 let handle = leptos::mount::mount_to(mount, move || {
-                    view! { <SurveyCard config=config survey=survey inline=inline on_close=on_close /> }
+                    view! { <SurveyPopup config=config survey=survey inline=inline on_close=on_close /> }
                 });
                 mounted.set_value(Some(Box::new((handle, keyboard))));
             }
@@ -65,7 +64,7 @@ pub fn SurveyWidget(
 /// `CustomEvent` (`shown`, `answered`, `completed`, `dismissed`) with the event as `detail`.
 /// Expects to be mounted inside a shadow root that has the widget's stylesheet.
 #[component]
-pub fn SurveyCard(
+pub fn SurveyPopup(
     /// The site's config (collector URL, identity cookie, company, locale).
     config: Config,
     /// The survey to show (one of `config.surveys`, or any valid survey).
@@ -85,8 +84,9 @@ pub fn SurveyCard(
     visitor_attributes: Map<String, Json>,
 ) -> impl IntoView {
     let language = visitor_language(&config, &survey);
-    let texts = Arc::new(SurveyTexts::resolve(&config, &survey, &language));
-    let context = Arc::new(EventContext {
+    let texts = SurveyTexts::resolve(&config, &survey, &language);
+    // What the callbacks share, without a clone each (a `StoredValue` is `Copy`).
+    let context = StoredValue::new(EventContext {
         survey_id: survey.id.clone(),
         kind: survey.kind,
         survey_version: survey.version.clone(),
@@ -100,7 +100,7 @@ pub fn SurveyCard(
             &page::landing_url(),
         ),
     });
-    let collector: Arc<str> = Arc::from(config.collector.as_str());
+    let collector = StoredValue::new(config.collector.clone());
     let emit = move |dom_name: &'static str, event: Event| {
         if preview {
             return;
@@ -112,56 +112,49 @@ pub fn SurveyCard(
             EventKind::Response => state.record_response(survey_id, js_sys::Date::now()),
             EventKind::Dismissed => state.record_dismissed(survey_id, js_sys::Date::now()),
         });
-        outbox::enqueue(&collector, event);
+        collector.with_value(|collector| outbox::enqueue(collector, event));
     };
-    emit(
-        "shown",
-        context.event(page::new_id(), EventKind::Shown, page::now_rfc3339()),
-    );
+    let new_event = move |kind: EventKind| {
+        context.with_value(|c| c.event(page::new_id(), kind, page::now_rfc3339()))
+    };
+    emit("shown", new_event(EventKind::Shown));
 
     // One id for the response: the comment update reuses it, so the collector replaces it.
-    let response_id: Arc<str> = Arc::from(page::new_id());
+    let response_id = StoredValue::new(page::new_id());
+    let response = move |chosen: u8, comment: Option<&str>| {
+        context.with_value(|c| {
+            c.response(
+                response_id.get_value(),
+                chosen,
+                comment,
+                page::now_rfc3339(),
+            )
+        })
+    };
     let (score, set_score) = signal(None::<u8>);
     let (open, set_open) = signal(true);
-    let on_score = {
-        let (context, response_id, emit) =
-            (Arc::clone(&context), Arc::clone(&response_id), emit.clone());
-        Callback::new(move |chosen: u8| {
-            set_score.set(Some(chosen));
-            if let Some(event) =
-                context.response(response_id.to_string(), chosen, None, page::now_rfc3339())
-            {
-                emit("answered", event);
-            }
-        })
-    };
-    let on_comment = {
-        let (context, emit) = (Arc::clone(&context), emit.clone());
-        Callback::new(move |comment: String| {
-            let Some(chosen) = score.get_untracked() else {
-                return;
-            };
-            let Some(event) = context.response(
-                response_id.to_string(),
-                chosen,
-                Some(&comment),
-                page::now_rfc3339(),
-            ) else {
-                return;
-            };
-            if event.comment.is_some() {
-                emit("completed", event);
-            } else {
-                page::dispatch("completed", &event_detail(&event));
-            }
-        })
-    };
+    let on_score = Callback::new(move |chosen: u8| {
+        set_score.set(Some(chosen));
+        if let Some(event) = response(chosen, None) {
+            emit("answered", event);
+        }
+    });
+    let on_comment = Callback::new(move |comment: String| {
+        let Some(event) = score
+            .get_untracked()
+            .and_then(|chosen| response(chosen, Some(&comment)))
+        else {
+            return;
+        };
+        if event.comment.is_some() {
+            emit("completed", event);
+        } else {
+            page::dispatch("completed", &event_detail(&event));
+        }
+    });
     let on_closed = Callback::new(move |()| {
         if score.get_untracked().is_none() {
-            emit(
-                "dismissed",
-                context.event(page::new_id(), EventKind::Dismissed, page::now_rfc3339()),
-            );
+            emit("dismissed", new_event(EventKind::Dismissed));
         }
         set_open.set(false);
         if let Some(callback) = on_close {
@@ -169,12 +162,13 @@ pub fn SurveyCard(
         }
     });
     let (kind, appearance) = (survey.kind, survey.appearance.clone());
+    let texts = StoredValue::new(texts);
     move || {
         open.get().then(|| {
             view! {
-                <SurveyPopup
+                <SurveyCard
                     kind=kind
-                    texts=Arc::clone(&texts)
+                    texts=texts.get_value()
                     inline=inline
                     appearance=appearance.clone()
                     on_score=on_score

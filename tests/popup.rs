@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
 use survey_widget::core::i18n::{Language, SurveyTexts, EN};
 use survey_widget::parse_config as parse;
-use survey_widget::ui::popup::SurveyPopup;
+use survey_widget::ui::card::SurveyCard;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -43,11 +43,7 @@ fn mount_popup() -> (HtmlElement, Arc<Mutex<Recorded>>) {
 fn mount_popup_of(config: &str) -> (HtmlElement, Arc<Mutex<Recorded>>) {
     let parsed = parse(config).expect("test config parses");
     let survey = &parsed.config.surveys[0];
-    let texts = Arc::new(SurveyTexts::resolve(
-        &parsed.config,
-        survey,
-        &Language::from(&EN),
-    ));
+    let texts = SurveyTexts::resolve(&parsed.config, survey, &Language::from(&EN));
     let document = web_sys::window().unwrap().document().unwrap();
     let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();
@@ -56,7 +52,7 @@ fn mount_popup_of(config: &str) -> (HtmlElement, Arc<Mutex<Recorded>>) {
     let kind = survey.kind;
     leptos::mount::mount_to(container.clone(), move || {
         view! {
-            <SurveyPopup
+            <SurveyCard
                 kind=kind
                 texts=texts.clone()
                 on_score=Callback::new(move |s| r1.lock().unwrap().scores.push(s))

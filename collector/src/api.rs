@@ -1,6 +1,7 @@
 //! JSON handlers under `/v1`, `/health` and `/openapi.json`.
 
 use crate::config::KnownSurveys;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::filter::{Filter, FilterQuery};
 use crate::ingest::{self, Valid};
 use crate::report::Report;
@@ -8,7 +9,7 @@ use crate::store::{EventRow, InsertError};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -52,6 +53,16 @@ impl ApiError {
             path: Some(path.to_owned()),
             ..ApiError::new(StatusCode::BAD_REQUEST, error)
         }
+    }
+
+    /// Its HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// What went wrong, in words.
+    pub fn message(&self) -> &str {
+        &self.error
     }
 }
 
@@ -221,9 +232,8 @@ pub struct EventsPage {
 /// `limit` (default 100, at most 1000) at a time.
 pub async fn list_events(
     State(state): State<AppState>,
-    query: Result<Query<EventsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<Json<EventsPage>, ApiError> {
-    let Query(query) = query?;
     let bad = |message: &str| ApiError::new(StatusCode::BAD_REQUEST, message);
     let survey_id = query
         .survey_id
@@ -251,10 +261,10 @@ pub async fn list_events(
 /// `GET /v1/surveys/{id}/report?from=&to=&category=&q=`.
 pub async fn survey_report(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
-    query: Result<Query<FilterQuery>, QueryRejection>,
+    ApiPath(survey_id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<FilterQuery>,
 ) -> Result<Json<Report>, ApiError> {
-    let (survey_id, filter) = survey_and_filter(path, query)?;
+    let (survey_id, filter) = survey_and_filter(survey_id, query)?;
     Report::load(&state.store, &survey_id, &filter)
         .await?
         .map(Json)
@@ -263,10 +273,9 @@ pub async fn survey_report(
 
 /// The survey id and the filter of a `/v1/surveys/{id}/...` request.
 pub fn survey_and_filter(
-    path: Result<Path<String>, PathRejection>,
-    query: Result<Query<FilterQuery>, QueryRejection>,
+    survey_id: String,
+    query: FilterQuery,
 ) -> Result<(String, Filter), ApiError> {
-    let (Path(survey_id), Query(query)) = (path?, query?);
     // An id no survey can have (NUL, slashes, 500 characters) is unknown, not a database error.
     if check_survey_id(&survey_id).is_err() {
         return Err(unknown_survey(&survey_id));

@@ -3,16 +3,15 @@
 //! tokens. Server-rendered pages plus one module script (`/console.js`) that talks to the JSON
 //! API; no inline script or style, so the pages run under the strict CSP.
 
-use crate::api::ApiError;
 use crate::auth::Principal;
+use crate::extract::{PageError, PagePath, PageQuery};
 use crate::filter::Filter;
 use crate::html::{encoded, percent};
 use crate::manage::listed_surveys;
 use crate::pages::layout;
 use crate::report::{rate, Report};
 use crate::AppState;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
@@ -36,7 +35,7 @@ pub async fn surveys_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     headers: HeaderMap,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Html<String>, PageError> {
     let surveys = listed_surveys(&state).await?;
     let mut scores = Vec::new();
     for survey in &surveys {
@@ -115,9 +114,8 @@ pub async fn surveys_page(
 pub async fn editor_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let Path(id) = path?;
+    PagePath(id): PagePath<String>,
+) -> Result<Response, PageError> {
     let Some(survey) = state.store.managed_survey(&id).await? else {
         return Ok(crate::pages::error_page(
             StatusCode::NOT_FOUND,
@@ -228,7 +226,7 @@ pub async fn editor_page(
 pub async fn site_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Html<String>, PageError> {
     let site = Value::Object(state.store.site_settings().await?);
     let body = html! {
         header.top { h1 { "Site settings" } }
@@ -254,7 +252,7 @@ pub async fn site_page(
 pub async fn access_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Html<String>, PageError> {
     let users = state.store.users().await?;
     let tokens = state.store.tokens().await?;
     let csrf = principal.csrf.clone().unwrap_or_default();
@@ -317,7 +315,7 @@ pub async fn access_page(
 pub async fn webhooks_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Html<String>, PageError> {
     let webhooks = state.store.webhooks().await?;
     let mut logs = Vec::new();
     for webhook in &webhooks {
@@ -395,12 +393,9 @@ pub struct VisitorQuery {
 pub async fn visitors_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    query: Result<axum::extract::Query<VisitorQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Html<String>, ApiError> {
-    let id = query
-        .ok()
-        .and_then(|q| q.0.id)
-        .filter(|id| !id.trim().is_empty());
+    PageQuery(query): PageQuery<VisitorQuery>,
+) -> Result<Html<String>, PageError> {
+    let id = query.id.filter(|id| !id.trim().is_empty());
     let profile = match &id {
         Some(id) => state.store.visitor(id).await?,
         None => None,

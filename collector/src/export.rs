@@ -1,12 +1,12 @@
 //! `GET /v1/surveys/{id}/responses.csv`: the responses a report filter selects, as CSV.
 
 use crate::api::{survey_and_filter, unknown_survey, ApiError};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::filter::FilterQuery;
 use crate::store::{EventRow, EVENT_COLUMNS};
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
@@ -17,10 +17,10 @@ use tokio::sync::mpsc;
 /// kind that the filter selects, oldest first, one column per [`EventRow`] field.
 pub async fn responses_csv(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
-    query: Result<Query<FilterQuery>, QueryRejection>,
+    ApiPath(survey_id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<FilterQuery>,
 ) -> Result<Response, ApiError> {
-    let (survey_id, filter) = survey_and_filter(path, query)?;
+    let (survey_id, filter) = survey_and_filter(survey_id, query)?;
     let Some(counts) = state.store.survey(&survey_id, &filter).await? else {
         return Err(unknown_survey(&survey_id));
     };

@@ -171,15 +171,14 @@ pub fn check_site(settings: &Value) -> Result<Map<String, Value>, (String, Strin
 impl Store {
     /// The counter every change of the hosted config bumps.
     pub async fn config_rev(&self) -> Result<i64, sqlx::Error> {
-        let (rev,): (i64,) = sqlx::query_as("SELECT config_rev FROM site WHERE id = 1")
+        sqlx::query_scalar("SELECT config_rev FROM site WHERE id = 1")
             .fetch_one(&self.pool)
-            .await?;
-        Ok(rev)
+            .await
     }
 
     /// The site settings (an empty object until some are saved).
     pub async fn site_settings(&self) -> Result<Map<String, Value>, sqlx::Error> {
-        let (text,): (String,) = sqlx::query_as("SELECT settings FROM site WHERE id = 1")
+        let text: String = sqlx::query_scalar("SELECT settings FROM site WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
         Ok(serde_json::from_str(&text).unwrap_or_default())

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod export;
+pub mod extract;
 pub mod filter;
 pub mod generate;
 pub mod group_commit;
@@ -42,11 +43,12 @@ use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use store::Store;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 /// Largest accepted request body; bigger ones get 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -217,7 +219,20 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), check_host))
-        .layer(middleware::from_fn(log_request))
+        // A span per request with its method and path (never the query, which may hold the
+        // write key), and one line when it is answered: status and latency in milliseconds.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let (method, path) = (request.method(), request.uri().path());
+                    tracing::info_span!("request", %method, path)
+                })
+                .on_request(())
+                .on_response(|response: &Response, latency: Duration, _: &tracing::Span| {
+                    let latency_ms = latency.as_secs_f64() * 1000.0;
+                    tracing::info!(status = response.status().as_u16(), latency_ms, "request");
+                }),
+        )
         .with_state(state)
 }
 
@@ -258,17 +273,6 @@ async fn check_host(
         "this collector answers only for its public URL (--public-url)",
     )
     .into_response()
-}
-
-/// Logs one line per request: method, path (never the query, which may hold the write key),
-/// status and latency in milliseconds.
-async fn log_request(request: Request, next: Next) -> Response {
-    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
-    let start = Instant::now();
-    let response = next.run(request).await;
-    let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
-    tracing::info!(%method, path, status = response.status().as_u16(), latency_ms, "request");
-    response
 }
 
 /// How long the server waits at most for a request's headers, its body, and a response.

@@ -5,13 +5,13 @@
 use crate::api::ApiError;
 use crate::auth::accounts::{AccountError, Token, User};
 use crate::auth::Role;
+use crate::extract::ApiPath;
 use crate::hosted::check_site;
 use crate::store::SurveyCounts;
 use crate::surveys::{ManagedSurvey, Status, SurveyError};
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -58,11 +58,6 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError
         .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("body: {error}")))
 }
 
-/// The id of a `/v1/.../{id}` path.
-fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    Ok(path?.0)
-}
-
 /// A managed survey with its revision as `ETag`.
 fn with_etag(survey: ManagedSurvey) -> Response {
     let etag = HeaderValue::from_str(&format!("\"{}\"", survey.revision))
@@ -88,9 +83,8 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 /// `GET /v1/surveys/{id}`.
 pub async fn get_survey(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let id = path_id(path)?;
     let survey = state.store.managed_survey(&id).await?;
     survey
         .map(with_etag)
@@ -101,11 +95,10 @@ pub async fn get_survey(
 /// `If-Match` (412 when someone saved in between).
 pub async fn put_survey(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = path_id(path)?;
     let definition: Value = json_body(&body)?;
     let survey = state
         .store
@@ -118,10 +111,9 @@ pub async fn put_survey(
 /// `POST /v1/surveys/{id}/check`: checks a definition without saving it (the editor's errors
 /// as you type): `{"version"}`, or 400 naming the field.
 pub async fn check_survey(
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let id = path_id(path)?;
     let mut definition: Value = json_body(&body)?;
     let version = crate::surveys::check(&id, &mut definition)?;
     Ok(Json(json!({"version": version})))
@@ -130,9 +122,9 @@ pub async fn check_survey(
 /// `POST /v1/surveys/{id}/publish`.
 pub async fn publish(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let survey = state.store.publish_survey(&path_id(path)?).await?;
+    let survey = state.store.publish_survey(&id).await?;
     state.hosted.invalidate();
     Ok(with_etag(survey))
 }
@@ -140,9 +132,9 @@ pub async fn publish(
 /// `POST /v1/surveys/{id}/unpublish`.
 pub async fn unpublish(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let survey = state.store.withdraw_survey(&path_id(path)?, false).await?;
+    let survey = state.store.withdraw_survey(&id, false).await?;
     state.hosted.invalidate();
     Ok(with_etag(survey))
 }
@@ -150,9 +142,9 @@ pub async fn unpublish(
 /// `DELETE /v1/surveys/{id}`: archives the survey (no longer published; its answers stay).
 pub async fn archive(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let survey = state.store.withdraw_survey(&path_id(path)?, true).await?;
+    let survey = state.store.withdraw_survey(&id, true).await?;
     state.hosted.invalidate();
     Ok(with_etag(survey))
 }
@@ -287,9 +279,9 @@ pub async fn add_user(
 /// `DELETE /v1/users/{id}` (also ends their sessions).
 pub async fn delete_user(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let deleted = state.store.delete_user(&path_id(path)?).await?;
+    let deleted = state.store.delete_user(&id).await?;
     deleted_or_404(deleted, "user")
 }
 
@@ -319,9 +311,9 @@ pub async fn add_token(
 /// `DELETE /v1/tokens/{id}`.
 pub async fn delete_token(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let deleted = state.store.delete_token(&path_id(path)?).await?;
+    let deleted = state.store.delete_token(&id).await?;
     deleted_or_404(deleted, "token")
 }
 

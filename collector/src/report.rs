@@ -1,7 +1,7 @@
 //! A survey's report (`GET /v1/surveys/{id}/report`), computed with the core's [`Summary`].
 
 use crate::filter::Filter;
-use crate::store::{CommentRow, Store, SurveyCounts};
+use crate::store::{CommentRow, GroupedScoreCount, Store, SurveyCounts};
 use serde::{Serialize, Serializer};
 use survey_widget::core::metric::{Category, Kind, Summary};
 
@@ -105,12 +105,11 @@ impl Report {
                 .scores_by_attribute(survey_id, report.kind, name, filter)
                 .await?;
             let mut breakdown: Vec<Breakdown> = rows
-                .chunk_by(|a, b| a.0 == b.0)
+                .chunk_by(|a, b| a.group == b.group)
                 .map(|rows| {
-                    let summary =
-                        Summary::from_counts(report.kind, rows.iter().map(|(_, s, n)| (*s, *n)));
+                    let summary = summary(report.kind, rows);
                     Breakdown {
-                        value: rows[0].0.clone(),
+                        value: rows[0].group.clone(),
                         responses: summary.responses,
                         score: summary.score,
                     }
@@ -128,7 +127,7 @@ impl Report {
             let weeks = store
                 .scores_by_week(survey_id, report.kind, &before)
                 .await?;
-            let summary = Summary::from_counts(report.kind, weeks.iter().map(|(_, s, n)| (*s, *n)));
+            let summary = summary(report.kind, &weeks);
             report.previous = Some(Previous {
                 from: from.to_string(),
                 to: to.to_string(),
@@ -139,21 +138,20 @@ impl Report {
         Ok(Some(report))
     }
 
-    /// Assembles a report from stored counts (`by_week` is `(week, score, count)`, sorted by week).
+    /// Assembles a report from stored counts (`by_week` sorted by week).
     fn build(
         counts: SurveyCounts,
-        by_week: &[(String, u8, u64)],
+        by_week: &[GroupedScoreCount],
         comments: Vec<CommentRow>,
     ) -> Report {
         let kind = counts.kind;
-        let summary = Summary::from_counts(kind, by_week.iter().map(|(_, score, n)| (*score, *n)));
+        let total = summary(kind, by_week);
         let trend = by_week
-            .chunk_by(|a, b| a.0 == b.0)
+            .chunk_by(|a, b| a.group == b.group)
             .map(|rows| {
-                let week =
-                    Summary::from_counts(kind, rows.iter().map(|(_, score, n)| (*score, *n)));
+                let week = summary(kind, rows);
                 Week {
-                    week: rows[0].0.clone(),
+                    week: rows[0].group.clone(),
                     responses: week.responses,
                     score: week.score,
                 }
@@ -162,18 +160,18 @@ impl Report {
         Report {
             survey_id: counts.survey_id,
             kind,
-            responses: summary.responses,
+            responses: total.responses,
             shown: counts.shown,
             dismissed: counts.dismissed,
-            response_rate: rate(summary.responses, counts.shown),
-            score: summary.score,
-            category_shares: summary
+            response_rate: rate(total.responses, counts.shown),
+            score: total.score,
+            category_shares: total
                 .categories
                 .iter()
-                .map(|(c, n)| (*c, rate(*n, summary.responses)))
+                .map(|(c, n)| (*c, rate(*n, total.responses)))
                 .collect(),
-            categories: summary.categories,
-            distribution: summary
+            categories: total.categories,
+            distribution: total
                 .distribution
                 .into_iter()
                 .map(|(score, count)| ScoreCount { score, count })
@@ -199,6 +197,11 @@ fn as_map<S: Serializer, T: Serialize>(
     serializer.collect_map(categories.iter().map(|(category, n)| (category.key(), n)))
 }
 
+/// The summary of some score counts.
+fn summary(kind: Kind, rows: &[GroupedScoreCount]) -> Summary {
+    Summary::from_counts(kind, rows.iter().map(|row| (row.score, row.count)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,10 +215,15 @@ mod tests {
             shown: 8,
             dismissed: 1,
         };
+        let week = |group: &str, score, count| GroupedScoreCount {
+            group: group.into(),
+            score,
+            count,
+        };
         let by_week = [
-            ("2026-W47".to_string(), 10, 2),
-            ("2026-W48".to_string(), 0, 1),
-            ("2026-W48".to_string(), 9, 1),
+            week("2026-W47", 10, 2),
+            week("2026-W48", 0, 1),
+            week("2026-W48", 9, 1),
         ];
         let report = Report::build(counts, &by_week, Vec::new());
         assert_eq!(report.score, Some(50.0));

@@ -250,11 +250,11 @@ impl Store {
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         id: &str,
     ) -> Result<i64, sqlx::Error> {
-        let current: Option<(i64,)> = sqlx::query_as("SELECT revision FROM surveys WHERE id = $1")
+        let current: Option<i64> = sqlx::query_scalar("SELECT revision FROM surveys WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?;
-        Ok(current.map_or(0, |(revision,)| revision))
+        Ok(current.unwrap_or(0))
     }
 
     /// Publishes the saved definition: records its version and serves it in the hosted config.
@@ -316,7 +316,7 @@ impl Store {
 
     /// The published definitions, in the order surveys were created (the config's order).
     pub async fn published_definitions(&self) -> Result<Vec<Value>, sqlx::Error> {
-        let rows: Vec<(String,)> = sqlx::query_as(
+        let rows: Vec<String> = sqlx::query_scalar(
             "SELECT survey_versions.definition FROM surveys JOIN survey_versions \
              ON survey_versions.survey_id = surveys.id \
              AND survey_versions.version = surveys.published_version \
@@ -326,16 +326,15 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(text,)| serde_json::from_str(&text).ok())
+            .filter_map(|text| serde_json::from_str(&text).ok())
             .collect())
     }
 
     /// The ids of every managed survey (archived too): the surveys events may name.
     pub async fn managed_ids(&self) -> Result<Vec<String>, sqlx::Error> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM surveys")
+        sqlx::query_scalar("SELECT id FROM surveys")
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
+            .await
     }
 }
 

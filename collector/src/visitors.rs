@@ -5,10 +5,10 @@
 
 use crate::api::ApiError;
 use crate::auth::accounts::now_ms;
+use crate::extract::ApiPath;
 use crate::store::{EventRow, Store, EVENT_COLUMNS};
 use crate::AppState;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -107,9 +107,8 @@ impl Store {
 /// is stored (never stored, or erased).
 pub async fn profile(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(visitor_id): ApiPath<String>,
 ) -> Result<Json<Profile>, ApiError> {
-    let Path(visitor_id) = path?;
     let profile = state.store.visitor(&visitor_id).await?;
     Ok(Json(profile.unwrap_or(Profile {
         visitor_id,
@@ -121,9 +120,8 @@ pub async fn profile(
 /// `DELETE /v1/visitors/{id}`: `{"deleted": n}`.
 pub async fn erase(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
+    ApiPath(visitor_id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let Path(visitor_id) = path?;
     let deleted = state.store.erase_visitor(&visitor_id).await?;
     tracing::info!(deleted, "erased a visitor's events");
     Ok(Json(json!({"deleted": deleted})))

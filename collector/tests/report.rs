@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 
@@ -15,6 +15,7 @@ on_both_databases!(
     trend_is_weekly_and_comments_are_newest_first,
     the_report_uses_the_kind_of_the_latest_response,
     an_unknown_survey_is_404,
+    a_bad_request_is_an_html_page_on_pages_and_json_on_the_api,
     a_date_range_selects_whole_utc_days,
     comments_filter_by_category_and_search_ignoring_case,
     csv_export_quotes_and_defuses_cells,
@@ -204,6 +205,19 @@ async fn an_unknown_survey_is_404(db: Db) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(error["error"].is_string());
     assert_eq!(get(&app, "/report/nope").await.0, StatusCode::NOT_FOUND);
+}
+
+async fn a_bad_request_is_an_html_page_on_pages_and_json_on_the_api(db: Db) {
+    let app = db.collector().await;
+    let (status, headers, page) = get(&app, "/report/s?from=yesterday").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(page.contains("<h1>Bad Request</h1>"), "{page}");
+    let (status, error) = get_json(&app, "/v1/surveys/s/report?from=yesterday").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error["error"].as_str().unwrap().contains("from"), "{error}");
+    let (status, error) = get_json(&app, "/v1/events?limit=lots").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a query that does not parse: {error}");
 }
 
 async fn the_published_nps_example_scores_50(db: Db) {

@@ -49,7 +49,8 @@ pub fn parse_date_ms(text: &str) -> Option<f64> {
         if end == 0 {
             return None;
         }
-        ms += format!("0.{}", &fraction[..end]).parse::<f64>().ok()? * 1000.0;
+        // Digits past the 15th are below any clock's precision.
+        ms += crate::core::parse_number(&format!("0.{}", &fraction[..end.min(15)]))? * 1000.0;
         zone = &fraction[end..];
     }
     match zone {

@@ -195,14 +195,7 @@ pub fn page_allowed(trigger: &Trigger, path: &str) -> Result<(), Skip> {
 mod tests {
     use super::*;
     use crate::core::dates::parse_date_ms;
-
-    fn survey(extra: &str) -> Survey {
-        let json =
-            format!(r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps"{extra}}}]}}"#);
-        let parsed = crate::core::config::parse_text(&json).unwrap();
-        assert!(parsed.skipped.is_empty(), "{:?}", parsed.skipped);
-        parsed.config.surveys.into_iter().next().unwrap()
-    }
+    use crate::core::fixtures::survey;
 
     struct World {
         context: Context,

@@ -276,22 +276,11 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn context() -> EventContext {
-        EventContext {
-            survey_id: "nps-main".into(),
-            kind: Kind::Nps,
-            survey_version: "abc".into(),
-            visitor_id: Some("v1".into()),
-            locale: "en".into(),
-            page_url: "https://example.com/app".into(),
-            attributes: vec![("device".into(), Json::from("desktop"))],
-        }
-    }
+    use crate::core::fixtures::event_context;
 
     #[test]
     fn a_response_serializes_to_the_spec_wire_format() {
-        let event = context().response("id-1".into(), 9, None, "2026-11-23T10:00:00Z".into());
+        let event = event_context().response("id-1".into(), 9, None, "2026-11-23T10:00:00Z".into());
         let event = event.expect("9 is on the NPS scale");
         let json = event.to_json();
         assert_eq!(Event::from_json(&json), Some(event));
@@ -347,7 +336,7 @@ mod tests {
     #[cfg(feature = "serde")]
     #[test]
     fn the_collector_reads_what_the_widget_writes() {
-        let ctx = context();
+        let ctx = event_context();
         let events = [
             ctx.response("r".into(), 0, Some("line\n\"quoted\" é"), "t".into())
                 .unwrap(),
@@ -355,7 +344,7 @@ mod tests {
             EventContext {
                 visitor_id: None,
                 kind: Kind::Ces,
-                ..context()
+                ..event_context()
             }
             .event("d".into(), EventKind::Dismissed, "t".into()),
         ];
@@ -372,7 +361,7 @@ mod tests {
 
     #[test]
     fn anything_but_a_stored_event_reads_as_none() {
-        let event = context().event("s".into(), EventKind::Shown, "t".into());
+        let event = event_context().event("s".into(), EventKind::Shown, "t".into());
         let mut json = event.to_json();
         assert!(Event::from_json(&json).is_some());
         if let Json::Object(fields) = &mut json {
@@ -391,7 +380,7 @@ mod tests {
 
     #[test]
     fn comments_are_trimmed_capped_and_blank_ones_dropped() {
-        let ctx = context();
+        let ctx = event_context();
         let long = "é".repeat(MAX_COMMENT_CHARS + 10);
         let capped = ctx
             .response("i".into(), 3, Some(&long), "t".into())

@@ -205,21 +205,12 @@ pub fn sampled_in(visitor_id: &str, survey_id: &str, percent: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::fixtures::survey;
     use proptest::prelude::*;
 
     const DAY: f64 = MS_PER_DAY;
     const T0: f64 = 1_800_000_000_000.0;
     const QUIET_DAYS: f64 = 14.0;
-
-    fn survey(extra: &str) -> Survey {
-        let json =
-            format!(r#"{{"collector": "/c", "surveys": [{{"id": "s", "kind": "nps"{extra}}}]}}"#);
-        crate::core::config::parse_text(&json)
-            .unwrap()
-            .config
-            .surveys
-            .remove(0)
-    }
 
     #[test]
     fn an_answer_holds_the_survey_back_for_recontact_days() {

@@ -2,10 +2,10 @@
 //! method. Each logs problems to the console and never throws into the host page.
 
 use crate::browser::{json, locales, outbox, page, shadow};
+use crate::core::hash;
 use crate::core::json::Json;
-use crate::core::{config, hash};
 use crate::embed::runtime;
-use crate::widget::{parse_config, SurveyCard};
+use crate::widget::{parse_config, SurveyPopup};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -107,7 +107,7 @@ pub fn mount_element(
     outbox::flush();
     let (inline, preview) = (mode == "inline" || mode == "preview", mode == "preview");
     leptos::mount::mount_to(mount, move || {
-        view! { <SurveyCard config=config survey=survey inline=inline preview=preview /> }
+        view! { <SurveyPopup config=config survey=survey inline=inline preview=preview /> }
     })
     .forget();
 }

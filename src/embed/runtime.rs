@@ -10,7 +10,7 @@ use crate::core::json::Json;
 use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
 use crate::core::trigger::{Progress, Signal};
-use crate::widget::SurveyCard;
+use crate::widget::SurveyPopup;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::time::Duration;
@@ -37,14 +37,32 @@ struct Runtime {
     armed: Vec<Armed>,
     /// A survey was shown in this page view (or is open now).
     shown_this_page_view: bool,
-    open: bool,
-    /// Keeps the open pop-up's bottom sheet above the on-screen keyboard.
-    keyboard: Option<[Listener; 2]>,
+    /// The pop-up on screen, if one is.
+    popup: Option<OpenPopup>,
     route: String,
     debug: bool,
     scroll_depth: f64,
     /// [`crate::core::hash::fingerprint32`] of the config text, for the loader's quiet check.
     config_fingerprint: String,
+}
+
+/// The pop-up on screen. Dropping it unmounts the card (its reactive owner goes with it, as
+/// with Leptos' `Portal`) and removes its keyboard listeners.
+struct OpenPopup {
+    host: shadow::Popup,
+    /// Keeps the bottom sheet above the on-screen keyboard.
+    _keyboard: Option<[Listener; 2]>,
+    /// The card's mount handle (set once mounted).
+    mounted: Option<Box<dyn std::any::Any>>,
+}
+
+impl OpenPopup {
+    /// Takes the pop-up off the screen; the card unmounts in a task of its own (not inside its
+    /// own click handler).
+    fn close(self) {
+        self.host.close();
+        set_timeout(move || drop(self), Duration::ZERO);
+    }
 }
 
 thread_local! {
@@ -66,19 +84,14 @@ fn with_runtime<R>(f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
 /// twice) it swaps the config but keeps this page view's state: still one survey per page view.
 pub fn start(config: Config, config_fingerprint: String, debug: bool) {
     let old = RUNTIME.with(|slot| slot.borrow_mut().take());
-    let (open, keyboard, shown_this_page_view, attributes) = match old {
+    let (popup, shown_this_page_view, attributes) = match old {
         Some(old) => {
             old.armed.into_iter().for_each(Armed::cancel);
-            (
-                old.open,
-                old.keyboard,
-                old.shown_this_page_view,
-                old.attributes,
-            )
+            (old.popup, old.shown_this_page_view, old.attributes)
         }
         None => {
             storage::update(|state| state.count_pageview(js_sys::Date::now()));
-            (false, None, false, Map::new())
+            (None, false, Map::new())
         }
     };
     let mut attributes = attributes;
@@ -88,8 +101,7 @@ pub fn start(config: Config, config_fingerprint: String, debug: bool) {
         attributes,
         armed: Vec::new(),
         shown_this_page_view,
-        open,
-        keyboard,
+        popup,
         route: page::route(),
         debug,
         scroll_depth: triggers::scroll_depth(),
@@ -146,7 +158,7 @@ pub fn page_changed() {
             return false;
         }
         rt.route = route;
-        rt.shown_this_page_view = rt.open;
+        rt.shown_this_page_view = rt.popup.is_some();
         rt.scroll_depth = triggers::scroll_depth();
         TRACKED.with(|tracked| tracked.borrow_mut().clear());
         let path = page::path();
@@ -218,7 +230,7 @@ fn check(rt: &Runtime, survey: &Survey, state: &VisitorState) -> Result<(), Skip
         context: &context,
         state,
         quiet_days: config.quiet_days,
-        shown_this_page_view: rt.shown_this_page_view || rt.open,
+        shown_this_page_view: rt.shown_this_page_view || rt.popup.is_some(),
     };
     eligibility::check(survey, &facts)
 }
@@ -367,34 +379,44 @@ fn open(survey_id: &str) {
         Ok(popup) => popup,
         Err(error) => return page::log_js_error("cannot create the pop-up", &error),
     };
-    with_runtime(|rt| {
-        rt.open = true;
-        rt.shown_this_page_view = true;
-        rt.keyboard = viewport::keep_above_keyboard(&popup.mount);
-    });
     let mount = popup.mount.clone();
+    let opened = OpenPopup {
+        _keyboard: viewport::keep_above_keyboard(&popup.mount),
+        host: popup,
+        mounted: None,
+    };
+    let replaced = with_runtime(|rt| {
+        rt.shown_this_page_view = true;
+        rt.popup.replace(opened)
+    });
+    // A forced `show()` while another pop-up is open replaces it.
+    if let Some(Some(replaced)) = replaced {
+        replaced.close();
+    }
     let on_close = Callback::new(move |()| {
-        popup.close();
-        with_runtime(|rt| {
-            rt.open = false;
-            rt.keyboard = None;
-        });
+        if let Some(Some(open)) = with_runtime(|rt| rt.popup.take()) {
+            open.close();
+        }
         // The answer or dismissal may quiet every survey: record that for the loader now, so
         // the next page load skips the widget. (In a task of its own: not inside the click.)
         set_timeout(evaluate, Duration::ZERO);
     });
     let visitor_attributes = with_runtime(|rt| rt.attributes.clone()).unwrap_or_default();
-    leptos::mount::mount_to(mount, move || {
+    let mounted = leptos::mount::mount_to(mount, move || {
         view! {
-            <SurveyCard
+            <SurveyPopup
                 config=config
                 survey=survey
                 on_close=Some(on_close)
                 visitor_attributes=visitor_attributes
             />
         }
-    })
-    .forget();
+    });
+    with_runtime(|rt| {
+        if let Some(open) = &mut rt.popup {
+            open.mounted = Some(Box::new(mounted));
+        }
+    });
 }
 
 /// Logs one line per survey: `[survey-widget] nps-main: not shown: <reason>`.

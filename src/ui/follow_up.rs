@@ -7,6 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn FollowUp(
     /// The follow-up question (depends on the score's category, so it may change).
+    #[prop(into)]
     question: Signal<String>,
     /// Placeholder of the textbox.
     placeholder: String,

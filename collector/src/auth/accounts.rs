@@ -111,10 +111,9 @@ pub fn now_ms() -> i64 {
 impl Store {
     /// Number of users.
     pub async fn user_count(&self) -> Result<i64, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
-            .await?;
-        Ok(n)
+            .await
     }
 
     /// Adds a user with an Argon2id hash of `password`.
@@ -168,13 +167,13 @@ impl Store {
     /// change things.
     pub async fn delete_user(&self, id: &str) -> Result<bool, AccountError> {
         let mut tx = self.pool.begin().await?;
-        let (admins_left,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND id <> $1")
+        let admins_left: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND id <> $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let (is_admin,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND id = $1")
+        let is_admin: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;

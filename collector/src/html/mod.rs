@@ -7,14 +7,14 @@ mod format;
 
 pub use format::{encoded, percent};
 
-use crate::api::{survey_and_filter, ApiError};
+use crate::api::survey_and_filter;
 use crate::auth::Principal;
+use crate::extract::{PageError, PagePath, PageQuery};
 use crate::filter::{Filter, FilterQuery};
 use crate::pages::layout;
 use crate::report::{rate, Report};
 use crate::AppState;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
@@ -34,7 +34,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 pub async fn index(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Html<String>, PageError> {
     let surveys = state.store.surveys().await?;
     let body = html! {
         header.top { h1 { "Survey reports" } }
@@ -64,10 +64,10 @@ pub async fn index(
 pub async fn survey(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    path: Result<Path<String>, PathRejection>,
-    query: Result<Query<FilterQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let (survey_id, filter) = survey_and_filter(path, query)?;
+    PagePath(survey_id): PagePath<String>,
+    PageQuery(query): PageQuery<FilterQuery>,
+) -> Result<Response, PageError> {
+    let (survey_id, filter) = survey_and_filter(survey_id, query)?;
     let Some(report) = Report::load(&state.store, &survey_id, &filter).await? else {
         let body = html! {
             nav { a href="/report" { "← All surveys" } }

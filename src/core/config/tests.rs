@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::core::dates::parse_date_ms;
+use crate::core::metric::Category;
 
 const MINIMAL: &str = r#"{"collector": "https://c.example/v1/events", "surveys": [{"id": "nps-main", "kind": "nps"}]}"#;
 

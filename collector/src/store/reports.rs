@@ -1,0 +1,321 @@
+//! What the reports, listings and exports read: counts per survey, scores by week and by
+//! attribute, comments, the CSV stream and paged events. All on the report pool.
+
+use super::{CommentRow, EventRow, Store, SurveyCounts, EVENT_COLUMNS, MAX_REPORT_COMMENTS};
+use crate::filter::Filter;
+use futures_util::StreamExt;
+use sqlx::any::AnyRow;
+use sqlx::FromRow;
+use survey_widget::core::metric::Kind;
+use tokio::sync::mpsc;
+
+impl Store {
+    /// Counts of every survey, by survey id.
+    pub async fn surveys(&self) -> Result<Vec<SurveyCounts>, sqlx::Error> {
+        self.counts(None, &Filter::default()).await
+    }
+
+    /// Counts of one survey within the filter's dates, `None` when nothing was ever stored for it.
+    pub async fn survey(
+        &self,
+        survey_id: &str,
+        filter: &Filter,
+    ) -> Result<Option<SurveyCounts>, sqlx::Error> {
+        Ok(self.counts(Some(survey_id), filter).await?.pop())
+    }
+
+    /// Counts within the filter's dates of one survey or (`None`) of all; the kind of a survey
+    /// is that of its latest response of all time.
+    async fn counts(
+        &self,
+        survey_id: Option<&str>,
+        filter: &Filter,
+    ) -> Result<Vec<SurveyCounts>, sqlx::Error> {
+        let (start, end) = filter.range_ms();
+        let rows = sqlx::query_as(
+            "SELECT survey_id, kind, event, \
+             COUNT(CASE WHEN at_ms >= $2 AND at_ms < $3 THEN 1 END) AS n, MAX(at_ms) AS latest_ms \
+             FROM events WHERE ($1 IS NULL OR survey_id = $1) \
+             GROUP BY survey_id, kind, event ORDER BY survey_id",
+        )
+        .bind(survey_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(&self.reports)
+        .await?;
+        Ok(survey_counts(rows))
+    }
+
+    /// Responses per ISO week and score, oldest week first.
+    /// Only the filter's dates apply.
+    pub async fn scores_by_week(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+    ) -> Result<Vec<GroupedScoreCount>, sqlx::Error> {
+        let (start, end) = filter.range_ms();
+        let rows = sqlx::query_as(
+            "SELECT week AS grp, score, COUNT(*) AS n FROM events \
+             WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND score IS NOT NULL \
+             AND at_ms >= $3 AND at_ms < $4 GROUP BY week, score ORDER BY week, score",
+        )
+        .bind(survey_id)
+        .bind(kind.key())
+        .bind(start)
+        .bind(end)
+        .fetch_all(&self.reports)
+        .await?;
+        Ok(score_counts(rows))
+    }
+
+    /// Responses per value of attribute `name` and score, by value.
+    /// Only the filter's dates apply.
+    pub async fn scores_by_attribute(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        name: &str,
+        filter: &Filter,
+    ) -> Result<Vec<GroupedScoreCount>, sqlx::Error> {
+        let (start, end) = filter.range_ms();
+        let rows = sqlx::query_as(
+            "SELECT a.value AS grp, e.score AS score, COUNT(*) AS n FROM events e JOIN event_attributes a \
+             ON a.event_id = e.id AND a.name = $1 \
+             WHERE e.survey_id = $2 AND e.kind = $3 AND e.event = 'response' \
+             AND e.score IS NOT NULL AND e.at_ms >= $4 AND e.at_ms < $5 \
+             GROUP BY a.value, e.score ORDER BY a.value, e.score",
+        )
+        .bind(name)
+        .bind(survey_id)
+        .bind(kind.key())
+        .bind(start)
+        .bind(end)
+        .fetch_all(&self.reports)
+        .await?;
+        Ok(score_counts(rows))
+    }
+
+    /// The newest comments the filter selects (at most [`MAX_REPORT_COMMENTS`]), newest first.
+    pub async fn comments(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+    ) -> Result<Vec<CommentRow>, sqlx::Error> {
+        let tail =
+            format!("AND comment IS NOT NULL ORDER BY at_ms DESC, id LIMIT {MAX_REPORT_COMMENTS}");
+        self.responses(
+            "id, score, category, comment, at, locale",
+            survey_id,
+            kind,
+            filter,
+            &tail,
+        )
+        .await
+    }
+
+    /// `columns` of the responses of `kind` that `filter` selects, then `tail` (ordering).
+    async fn responses<T>(
+        &self,
+        columns: &str,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+        tail: &str,
+    ) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let (start, end) = filter.range_ms();
+        sqlx::query_as(&responses_sql(columns, tail))
+            .bind(survey_id)
+            .bind(kind.key())
+            .bind(start)
+            .bind(end)
+            .bind(filter.category.as_deref())
+            .bind(filter.like_pattern())
+            .fetch_all(&self.reports)
+            .await
+    }
+
+    /// The responses the filter selects, oldest first, streamed: read by a task of their own
+    /// (in a read transaction without the report pool's statement timeout: the statement lasts
+    /// as long as the download) and handed over through a small channel, so an export of any
+    /// size holds a few rows at a time. A database error ends the stream (after being sent).
+    pub fn response_stream(
+        &self,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+    ) -> mpsc::Receiver<Result<EventRow, sqlx::Error>> {
+        let (sender, rows) = mpsc::channel(256);
+        let pool = self.reports.clone();
+        let sql = responses_sql(&EVENT_COLUMNS.join(", "), "ORDER BY at_ms, id");
+        let (start, end) = filter.range_ms();
+        let survey_id = survey_id.to_owned();
+        let (category, like) = (filter.category.clone(), filter.like_pattern());
+        let postgres = self.postgres;
+        tokio::spawn(async move {
+            let mut tx = match pool.begin().await {
+                Ok(tx) => tx,
+                Err(error) => {
+                    let _ = sender.send(Err(error)).await;
+                    return;
+                }
+            };
+            // The statement stays open while the client downloads: the report pool's
+            // statement timeout would cut a long export off midway.
+            if postgres {
+                let unlimited = sqlx::query("SET LOCAL statement_timeout = 0");
+                if let Err(error) = unlimited.execute(&mut *tx).await {
+                    let _ = sender.send(Err(error)).await;
+                    return;
+                }
+            }
+            let mut found = sqlx::query_as::<_, EventRow>(&sql)
+                .bind(survey_id)
+                .bind(kind.key())
+                .bind(start)
+                .bind(end)
+                .bind(category)
+                .bind(like)
+                .fetch(&mut *tx);
+            while let Some(row) = found.next().await {
+                let failed = row.is_err();
+                // A closed channel: the client went away.
+                if sender.send(row).await.is_err() || failed {
+                    break;
+                }
+            }
+        });
+        rows
+    }
+
+    /// A page of a survey's stored events, oldest first: at most `limit` after the event at
+    /// `after` (`(at_ms, id)` of the previous page's last event).
+    pub async fn events(
+        &self,
+        survey_id: &str,
+        after: Option<(i64, &str)>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
+        // Two statements rather than `$2 IS NULL OR ...`, so both databases walk the
+        // (survey_id, at_ms, id) index.
+        let after_clause = if after.is_some() {
+            "AND (at_ms, id) > ($2, $3)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {}, at_ms FROM events WHERE survey_id = $1 {after_clause} \
+             ORDER BY at_ms, id LIMIT {limit}",
+            EVENT_COLUMNS.join(", ")
+        );
+        let query = sqlx::query_as(&sql).bind(survey_id);
+        let query = match after {
+            Some((at_ms, id)) => query.bind(at_ms).bind(id),
+            None => query,
+        };
+        query.fetch_all(&self.reports).await
+    }
+}
+
+/// The statement behind [`Store::response_stream`] and the comment listings: `columns` of the responses a
+/// filter selects, then `tail` (ordering). Binds: survey id, kind, start and end ms, category,
+/// comment pattern.
+fn responses_sql(columns: &str, tail: &str) -> String {
+    format!(
+        "SELECT {columns} FROM events WHERE survey_id = $1 AND kind = $2 AND event = 'response' \
+         AND score IS NOT NULL AND category IS NOT NULL AND at_ms >= $3 AND at_ms < $4 \
+         AND ($5 IS NULL OR category = $5) AND ($6 IS NULL OR comment_lower LIKE $6 ESCAPE '\\') {tail}"
+    )
+}
+
+/// Responses of one score in one group (a week, an attribute value), as stored.
+#[derive(FromRow)]
+struct ScoreRow {
+    grp: String,
+    score: i64,
+    n: i64,
+}
+
+/// Responses of one score in one group (a week, an attribute value).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupedScoreCount {
+    /// The week (`2026-W48`) or the attribute value.
+    pub group: String,
+    /// The score.
+    pub score: u8,
+    /// How many responses.
+    pub count: u64,
+}
+
+/// The rows as the reports use them; a score that is not 0-255 (never stored) is left out.
+fn score_counts(rows: Vec<ScoreRow>) -> Vec<GroupedScoreCount> {
+    (rows.into_iter())
+        .filter_map(|row| {
+            Some(GroupedScoreCount {
+                group: row.grp,
+                score: u8::try_from(row.score).ok()?,
+                count: count(row.n),
+            })
+        })
+        .collect()
+}
+
+/// Events of one kind of one survey: how many within the dates asked, and the latest of all.
+#[derive(FromRow)]
+struct EventTally {
+    survey_id: String,
+    kind: String,
+    event: String,
+    n: i64,
+    latest_ms: i64,
+}
+
+/// Folds tallies sorted by survey id into counts per survey, for the kind of its latest response
+/// (or of its latest event).
+fn survey_counts(rows: Vec<EventTally>) -> Vec<SurveyCounts> {
+    let mut out = Vec::new();
+    let mut rest = rows.as_slice();
+    while let Some((first, _)) = rest.split_first() {
+        let len = rest
+            .iter()
+            .take_while(|row| row.survey_id == first.survey_id)
+            .count();
+        let (group, tail) = rest.split_at(len);
+        rest = tail;
+        let latest = |only_responses: bool| {
+            group
+                .iter()
+                .filter(|row| !only_responses || row.event == "response")
+                .filter_map(|row| Some((row.latest_ms, Kind::from_key(&row.kind)?)))
+                .max_by_key(|(at, _)| *at)
+                .map(|(_, kind)| kind)
+        };
+        let Some(kind) = latest(true).or_else(|| latest(false)) else {
+            continue;
+        };
+        let total = |event: &str| {
+            group
+                .iter()
+                .filter(|row| row.kind == kind.key() && row.event == event)
+                .map(|row| count(row.n))
+                .sum()
+        };
+        out.push(SurveyCounts {
+            survey_id: first.survey_id.clone(),
+            kind,
+            responses: total("response"),
+            shown: total("shown"),
+            dismissed: total("dismissed"),
+        });
+    }
+    out
+}
+
+/// A SQL count as `u64`.
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}

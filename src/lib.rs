@@ -27,13 +27,13 @@
 //!    │          timers and track(); embed::runtime arms surveys, highest priority first
 //!    ▼
 //! pop-up ────── browser::shadow (its own shadow root, position and accent), widget::SurveyPopup
-//!    │          wiring ui::popup (scale, follow-up, thank-you) in core::i18n's texts;
+//!    │          wiring ui::card (scale, follow-up, thank-you) in core::i18n's texts;
 //!    │          browser::viewport keeps the phone sheet above the keyboard
 //!    ▼
 //! event ─────── core::event (the wire format), recorded in core::throttle's history
 //!    ▼
 //! outbox ────── core::outbox (retries, backoff, one sender across tabs) kept by
-//!    │          browser::outbox in localStorage
+//!    │          browser::outbox in localStorage (under core::keys, which the loader reads too)
 //!    ▼
 //! collector ─── browser::transport: POST text/plain with keepalive, sendBeacon on page hide
 //! ```

@@ -10,7 +10,7 @@ use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-const KEY: &str = "survey-widget:outbox";
+const KEY: &str = crate::core::keys::OUTBOX;
 
 thread_local! {
     static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };

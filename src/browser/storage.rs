@@ -8,15 +8,16 @@
 
 use crate::browser::json;
 use crate::core::json::Json;
+use crate::core::keys;
 use crate::core::map::Map;
 use crate::core::throttle::VisitorState;
 use std::cell::RefCell;
 
 /// Key of the visitor's throttle state.
-const VISITOR_KEY: &str = "survey-widget:v1";
+const VISITOR_KEY: &str = keys::VISITOR;
 /// Key of "no survey can show before": `{"config": fingerprint, "until": ms or null (never)}`,
 /// read by the loader to skip loading the widget.
-const QUIET_KEY: &str = "survey-widget:quiet";
+const QUIET_KEY: &str = keys::QUIET;
 
 thread_local! {
     /// Values as last written, by key, for when localStorage is unusable.

@@ -14,6 +14,7 @@ pub mod hash;
 pub mod i18n;
 pub mod json;
 pub mod json_path;
+pub mod keys;
 pub mod map;
 pub mod metric;
 pub mod outbox;

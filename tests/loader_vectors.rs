@@ -38,7 +38,13 @@ fn the_language_is_the_one_whose_file_the_loader_fetches() {
     for case in vectors()["languages"].as_array().unwrap() {
         let browser: Vec<String> = serde_json::from_value(case["browser"].clone()).unwrap();
         let html = case["html"].as_str().filter(|lang| !lang.is_empty());
-        let language = negotiate_among(LOCALES, case["locale"].as_str().unwrap(), &browser, html, &[]);
+        let language = negotiate_among(
+            LOCALES,
+            case["locale"].as_str().unwrap(),
+            &browser,
+            html,
+            &[],
+        );
         assert_eq!(language.code, case["expected"].as_str().unwrap(), "{case}");
     }
 }
@@ -52,7 +58,10 @@ fn the_loaders_cheap_checks_agree_with_the_widgets_decision() {
         let config = serde_json::json!({"collector": "/v1/events", "surveys": [survey]});
         let parsed = survey_widget::core::config::parse(&Json::from(config)).expect("it parses");
         let survey = parsed.config.surveys.first().expect("the survey is valid");
-        let now = case["now"].as_str().and_then(parse_date_ms).unwrap_or(1.8e12);
+        let now = case["now"]
+            .as_str()
+            .and_then(parse_date_ms)
+            .unwrap_or(1.8e12);
         let context = Context {
             now_ms: now,
             ..Context::default()

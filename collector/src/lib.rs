@@ -228,10 +228,12 @@ pub fn app(state: AppState) -> Router {
                     tracing::info_span!("request", %method, path)
                 })
                 .on_request(())
-                .on_response(|response: &Response, latency: Duration, _: &tracing::Span| {
-                    let latency_ms = latency.as_secs_f64() * 1000.0;
-                    tracing::info!(status = response.status().as_u16(), latency_ms, "request");
-                }),
+                .on_response(
+                    |response: &Response, latency: Duration, _: &tracing::Span| {
+                        let latency_ms = latency.as_secs_f64() * 1000.0;
+                        tracing::info!(status = response.status().as_u16(), latency_ms, "request");
+                    },
+                ),
         )
         .with_state(state)
 }

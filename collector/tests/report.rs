@@ -211,13 +211,20 @@ async fn a_bad_request_is_an_html_page_on_pages_and_json_on_the_api(db: Db) {
     let app = db.collector().await;
     let (status, headers, page) = get(&app, "/report/s?from=yesterday").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     assert!(page.contains("<h1>Bad Request</h1>"), "{page}");
     let (status, error) = get_json(&app, "/v1/surveys/s/report?from=yesterday").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(error["error"].as_str().unwrap().contains("from"), "{error}");
     let (status, error) = get_json(&app, "/v1/events?limit=lots").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "a query that does not parse: {error}");
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a query that does not parse: {error}"
+    );
 }
 
 async fn the_published_nps_example_scores_50(db: Db) {

@@ -54,19 +54,11 @@ impl Store {
         kind: Kind,
         filter: &Filter,
     ) -> Result<Vec<GroupedScoreCount>, sqlx::Error> {
-        let (start, end) = filter.range_ms();
-        let rows = sqlx::query_as(
-            "SELECT week AS grp, score, COUNT(*) AS n FROM events \
+        let sql = "SELECT week AS grp, score, COUNT(*) AS n FROM events \
              WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND score IS NOT NULL \
-             AND at_ms >= $3 AND at_ms < $4 GROUP BY week, score ORDER BY week, score",
-        )
-        .bind(survey_id)
-        .bind(kind.key())
-        .bind(start)
-        .bind(end)
-        .fetch_all(&self.reports)
-        .await?;
-        Ok(score_counts(rows))
+             AND at_ms >= $3 AND at_ms < $4 GROUP BY week, score ORDER BY week, score";
+        self.grouped_scores(sql, survey_id, kind, filter, None)
+            .await
     }
 
     /// Responses per value of attribute `name` and score, by value.
@@ -78,22 +70,35 @@ impl Store {
         name: &str,
         filter: &Filter,
     ) -> Result<Vec<GroupedScoreCount>, sqlx::Error> {
+        let sql = "SELECT a.value AS grp, e.score AS score, COUNT(*) AS n \
+             FROM events e JOIN event_attributes a ON a.event_id = e.id AND a.name = $5 \
+             WHERE e.survey_id = $1 AND e.kind = $2 AND e.event = 'response' \
+             AND e.score IS NOT NULL AND e.at_ms >= $3 AND e.at_ms < $4 \
+             GROUP BY a.value, e.score ORDER BY a.value, e.score";
+        self.grouped_scores(sql, survey_id, kind, filter, Some(name))
+            .await
+    }
+
+    /// Runs a grouped score count: binds survey id, kind, start and end ms (and `extra`, `$5`).
+    async fn grouped_scores(
+        &self,
+        sql: &str,
+        survey_id: &str,
+        kind: Kind,
+        filter: &Filter,
+        extra: Option<&str>,
+    ) -> Result<Vec<GroupedScoreCount>, sqlx::Error> {
         let (start, end) = filter.range_ms();
-        let rows = sqlx::query_as(
-            "SELECT a.value AS grp, e.score AS score, COUNT(*) AS n FROM events e JOIN event_attributes a \
-             ON a.event_id = e.id AND a.name = $1 \
-             WHERE e.survey_id = $2 AND e.kind = $3 AND e.event = 'response' \
-             AND e.score IS NOT NULL AND e.at_ms >= $4 AND e.at_ms < $5 \
-             GROUP BY a.value, e.score ORDER BY a.value, e.score",
-        )
-        .bind(name)
-        .bind(survey_id)
-        .bind(kind.key())
-        .bind(start)
-        .bind(end)
-        .fetch_all(&self.reports)
-        .await?;
-        Ok(score_counts(rows))
+        let query = sqlx::query_as(sql)
+            .bind(survey_id)
+            .bind(kind.key())
+            .bind(start)
+            .bind(end);
+        let query = match extra {
+            Some(extra) => query.bind(extra),
+            None => query,
+        };
+        Ok(score_counts(query.fetch_all(&self.reports).await?))
     }
 
     /// The newest comments the filter selects (at most [`MAX_REPORT_COMMENTS`]), newest first.

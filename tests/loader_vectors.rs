@@ -2,7 +2,10 @@
 //! before the widget loads (storage keys, config fingerprint, language, the cheap per-survey
 //! checks) is what the widget decides. `e2e/loader-vectors.test.mjs` runs the same vectors
 //! through the built loader.
-#![cfg(not(target_arch = "wasm32"))]
+//!
+//! It builds configs from `serde_json` values, so it needs the `serde` feature: on in
+//! `cargo test --workspace` (the collector's dependency turns it on), or with `--features serde`.
+#![cfg(all(not(target_arch = "wasm32"), feature = "serde"))]
 
 use serde_json::Value;
 use survey_widget::core::criteria::Context;

@@ -3,8 +3,15 @@
 //! tokens. Server-rendered pages plus one module script (`/console.js`) that talks to the JSON
 //! API; no inline script or style, so the pages run under the strict CSP.
 
+mod editor;
+mod fields;
+
+pub use editor::editor_page;
+
+use fields::{appearance_fields, field_select, number_input, text_input};
+
 use crate::auth::Principal;
-use crate::extract::{PageError, PagePath, PageQuery};
+use crate::extract::{PageError, PageQuery};
 use crate::filter::Filter;
 use crate::html::{encoded, percent};
 use crate::manage::listed_surveys;
@@ -12,14 +19,12 @@ use crate::pages::layout;
 use crate::report::{rate, Report};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse};
 use axum::Extension;
 use maud::{html, Markup};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use survey_widget::core::config::MAX_SURVEY_ID_CHARS;
-use survey_widget::core::i18n::LOCALES;
-use survey_widget::core::metric::Kind;
 
 /// `GET /console.js`: the console's script (a module, served as a file for the CSP).
 pub async fn script() -> impl IntoResponse {
@@ -108,118 +113,6 @@ pub async fn surveys_page(
         }
     };
     Ok(Html(layout("Surveys", Some(&principal), body)))
-}
-
-/// `GET /admin/surveys/{id}`: the editor and its live preview.
-pub async fn editor_page(
-    State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
-    PagePath(id): PagePath<String>,
-) -> Result<Response, PageError> {
-    let Some(survey) = state.store.managed_survey(&id).await? else {
-        return Ok(crate::pages::error_page(
-            StatusCode::NOT_FOUND,
-            "No such survey.",
-        ));
-    };
-    let site = state.store.site_settings().await?;
-    let company = site.get("company").and_then(Value::as_str).unwrap_or("");
-    let kind = survey.definition["kind"]
-        .as_str()
-        .and_then(Kind::from_key)
-        .unwrap_or(Kind::Nps);
-    let data = json!({
-        "survey": survey,
-        "site": Value::Object(site.clone()),
-        "builtins": builtins(company),
-        "categories": Kind::ALL.iter().map(|k| (k.key().to_string(), json!(k.categories().iter().map(|c| c.key()).collect::<Vec<_>>()))).collect::<Map<String, Value>>(),
-    });
-    let body = html! {
-        nav { a href="/admin" { "← All surveys" } }
-        header.top {
-            h1 { "Edit " code { (id) } }
-            span #status.badge role="status" aria-live="polite" { (survey.status.key()) }
-        }
-        div.editor #editor data-csrf=(principal.csrf.clone().unwrap_or_default()) data-editor=(data.to_string()) {
-            form #survey-form.card novalidate {
-                fieldset {
-                    legend { "Question" }
-                    (field_select("kind", "Kind", &[("nps", "NPS (0-10)"), ("ces", "CES (1-7)"), ("csat", "CSAT (1-5)")], kind.key()))
-                    (checkbox("enabled", "Enabled (shown to visitors when published)"))
-                    (checkbox("anonymous", "Also show to visitors without the identity cookie"))
-                }
-                fieldset {
-                    legend { "Texts" }
-                    label for="text-lang" { "Language" }
-                    select #text-lang {
-                        @for locale in LOCALES { option value=(locale.code) { (locale.code) } }
-                    }
-                    p.hint { "Empty fields use the built-in text shown as placeholder." }
-                    (text_input("question", "Question", "text.LANG.question"))
-                    div #category-texts {}
-                }
-                fieldset {
-                    legend { "Who sees it (segment)" }
-                    label for="segment-match" { "Match" }
-                    select #segment-match {
-                        option value="all" { "all of these rules" }
-                        option value="any" { "any of these rules" }
-                    }
-                    div #segment-rules data-path="segment" {}
-                    button type="button" #add-rule { "Add a rule" }
-                    p.hint #segment-note {}
-                }
-                fieldset {
-                    legend { "When it pops up (trigger)" }
-                    (number_input("delay_seconds", "Delay (seconds)", "trigger.delay_seconds", "0"))
-                    (number_input("scroll_percent", "Scrolled at least (%)", "trigger.scroll_percent", "0"))
-                    (checkbox_at("exit_intent", "On exit intent", "trigger.exit_intent"))
-                    (text_input("event", "On event (SurveyWidget.track name)", "trigger.event"))
-                    (text_input("pages", "Only on pages (globs, comma-separated)", "trigger.pages"))
-                    (text_input("exclude_pages", "Never on pages (globs, comma-separated)", "trigger.exclude_pages"))
-                }
-                fieldset {
-                    legend { "How often (throttles and sampling)" }
-                    (number_input("recontact_days", "Ask again after an answer (days)", "recontact_days", "90"))
-                    (number_input("dismiss_days", "Ask again after a dismissal (days)", "dismiss_days", "7"))
-                    (number_input("max_shows", "Stop after this many unanswered shows", "max_shows", "3"))
-                    (number_input("sample_percent", "Share of visitors asked (%)", "sample_percent", "100"))
-                }
-                fieldset {
-                    legend { "Schedule and priority" }
-                    (datetime_input("starts_at", "Not before (your local time)", "starts_at"))
-                    (datetime_input("ends_at", "Not from (your local time)", "ends_at"))
-                    (number_input("priority", "Priority (of several surveys ready at once, the highest shows)", "priority", "0"))
-                }
-                fieldset {
-                    legend { "Appearance (empty: the site's)" }
-                    (appearance_fields("appearance"))
-                }
-                fieldset {
-                    legend { "Reports" }
-                    (text_input("report_attributes", "Visitor attributes answers carry, for breakdowns (comma-separated, e.g. plan, country)", "report_attributes"))
-                }
-                p #form-error.field-error role="alert" {}
-                div.actions {
-                    button type="submit" #save { "Save draft" }
-                    button type="button" #publish { "Publish" }
-                    button type="button" #unpublish { "Unpublish" }
-                    button type="button" #archive.danger { "Archive" }
-                }
-            }
-            section.card.preview aria-labelledby="preview-title" {
-                h2 #preview-title { "Preview" }
-                label for="preview-lang" { "Preview language" }
-                select #preview-lang {
-                    @for locale in LOCALES { option value=(locale.code) { (locale.code) } }
-                }
-                p.hint { "Drawn by the real widget; answers here are not recorded." }
-                div #preview {}
-            }
-        }
-        script async src="/survey-widget.js" {}
-    };
-    Ok(Html(layout(&format!("Edit {id}"), Some(&principal), body)).into_response())
 }
 
 /// `GET /admin/site`: site settings.
@@ -441,131 +334,6 @@ pub async fn visitors_page(
     Ok(Html(layout("Visitors", Some(&principal), body)))
 }
 
-/// The built-in texts of every language, for the editor's placeholders.
-fn builtins(company: &str) -> Value {
-    let mut out = Map::new();
-    for locale in LOCALES {
-        let questions: Map<String, Value> = Kind::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, kind)| {
-                let question = if company.is_empty() {
-                    locale.questions_without_company[i].to_owned()
-                } else {
-                    locale.questions[i].replace("{company}", company)
-                };
-                (kind.key().to_owned(), Value::from(question))
-            })
-            .collect();
-        out.insert(
-            locale.code.into(),
-            json!({"question": questions, "follow_up": locale.follow_ups, "thank_you": locale.thank_yous}),
-        );
-    }
-    Value::Object(out)
-}
-
 fn status_badge(status: &str) -> Markup {
     html! { span class=(format!("badge status-{status}")) { (status) } }
-}
-
-fn field_id(name: &str) -> String {
-    format!("f-{name}")
-}
-
-fn hint_id(name: &str) -> String {
-    format!("f-{name}-error")
-}
-
-fn text_input(name: &str, label: &str, path: &str) -> Markup {
-    html! {
-        div.field {
-            label for=(field_id(name)) { (label) }
-            input id=(field_id(name)) name=(name) data-path=(path) aria-describedby=(hint_id(name));
-            p.field-error id=(hint_id(name)) {}
-        }
-    }
-}
-
-/// A number field; `default` (what an empty field means) is its placeholder.
-fn number_input(name: &str, label: &str, path: &str, default: &str) -> Markup {
-    html! {
-        div.field {
-            label for=(field_id(name)) { (label) }
-            input id=(field_id(name)) type="number" step="any" name=(name) data-path=(path)
-                placeholder=(default) aria-describedby=(hint_id(name));
-            p.field-error id=(hint_id(name)) {}
-        }
-    }
-}
-
-fn checkbox(name: &str, label: &str) -> Markup {
-    checkbox_at(name, label, name)
-}
-
-fn checkbox_at(name: &str, label: &str, path: &str) -> Markup {
-    html! {
-        div.field.check {
-            input id=(field_id(name)) type="checkbox" name=(name) data-path=(path) aria-describedby=(hint_id(name));
-            label for=(field_id(name)) { (label) }
-            p.field-error id=(hint_id(name)) {}
-        }
-    }
-}
-
-/// A local date and time, sent as RFC 3339 by the console script.
-fn datetime_input(name: &str, label: &str, path: &str) -> Markup {
-    html! {
-        div.field {
-            label for=(field_id(name)) { (label) }
-            input id=(field_id(name)) type="datetime-local" name=(name) data-path=(path) aria-describedby=(hint_id(name));
-            p.field-error id=(hint_id(name)) {}
-        }
-    }
-}
-
-/// The `appearance` fields (SPEC 7.4) under the JSON path `path`; an empty field inherits.
-fn appearance_fields(path: &str) -> Markup {
-    let positions = [
-        ("", "Default (bottom right)"),
-        ("bottom-right", "Bottom right"),
-        ("bottom-left", "Bottom left"),
-        ("bottom-center", "Bottom centre"),
-        ("center", "Centre of the screen"),
-    ];
-    let branding = [
-        ("", "Default (hidden)"),
-        ("true", "Shown"),
-        ("false", "Hidden"),
-    ];
-    html! {
-        (field_select_at("position", "Position on wide screens (phones get a bottom sheet)", &format!("{path}.position"), &positions, ""))
-        (text_input("accent", "Accent colour (CSS, e.g. #0a7d4f)", &format!("{path}.accent")))
-        (text_input("logo", "Logo (https URL, shown beside the company name)", &format!("{path}.logo")))
-        (field_select_at("branding", "\"Powered by survey-widget\" line", &format!("{path}.branding"), &branding, ""))
-    }
-}
-
-fn field_select(name: &str, label: &str, options: &[(&str, &str)], selected: &str) -> Markup {
-    field_select_at(name, label, name, options, selected)
-}
-
-fn field_select_at(
-    name: &str,
-    label: &str,
-    path: &str,
-    options: &[(&str, &str)],
-    selected: &str,
-) -> Markup {
-    html! {
-        div.field {
-            label for=(field_id(name)) { (label) }
-            select id=(field_id(name)) name=(name) data-path=(path) aria-describedby=(hint_id(name)) {
-                @for (value, text) in options {
-                    option value=(value) selected[*value == selected] { (text) }
-                }
-            }
-            p.field-error id=(hint_id(name)) {}
-        }
-    }
 }

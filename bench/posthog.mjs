@@ -6,13 +6,20 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 
+/** Records main-thread tasks over 50 ms: `__longTasks` (count) and `__worstTask` (ms). */
+export const LONG_TASKS = `window.__longTasks = 0; window.__worstTask = 0;
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => { __longTasks += 1; __worstTask = Math.max(__worstTask, e.duration); }))
+    .observe({ type: "longtask", buffered: true });`;
+
 const TOKEN = "phc_test";
 const SURVEY_ID = "nps-bench";
 
-/** Times (ms) from the script tag starting to PostHog's 11 rating buttons laid out on a page
- *  with `body`, one per fresh browser context (cold cache); `.bytes` is what one page load
- *  fetched from PostHog. */
-export async function posthogTimeToVisible(browser, packageDir, runs, body) {
+/** PostHog's NPS popover on a page with `body`, `runs` loads, each in a fresh browser context
+ *  (cold cache) with the CPU slowed `cpuRate` times. Resolves to `{visible, longTasks,
+ *  worstTask, bytes}`: per load, the ms from the script tag starting to its 11 rating buttons
+ *  laid out, the count of main-thread tasks over 50 ms until then and the longest (ms); and the
+ *  bytes one load fetched from PostHog. */
+export async function posthogTimeToVisible(browser, packageDir, runs, body, cpuRate = 1) {
   const dist = join(packageDir, "dist");
   const version = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")).version;
   const files = { core: readFileSync(join(dist, "array.js")), surveys: readFileSync(join(dist, "surveys.js")) };
@@ -31,6 +38,7 @@ export async function posthogTimeToVisible(browser, packageDir, runs, body) {
   const page = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
 <script>
   performance.mark("start");
+  ${LONG_TASKS}
   (function poll() {
     const host = document.querySelector(".PostHogSurvey-${SURVEY_ID}");
     const buttons = host && host.shadowRoot ? host.shadowRoot.querySelectorAll("button.ratings-number") : [];
@@ -63,20 +71,23 @@ posthog.init(${JSON.stringify(TOKEN)}, { api_host: ${JSON.stringify(origin)}, op
   });
   await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
   origin = `http://127.0.0.1:${server.address().port}`;
-  const times = [];
+  const samples = { visible: [], longTasks: [], worstTask: [], bytes: 0 };
   try {
     for (let run = 0; run < runs; run++) {
       const context = await browser.newContext();
       bytes = 0;
       const tab = await context.newPage();
+      const cdp = await context.newCDPSession(tab);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
       await tab.goto(origin + "/");
-      await tab.waitForFunction(() => window.__visible !== undefined, null, { timeout: 15_000 });
-      times.push(await tab.evaluate(() => window.__visible));
+      await tab.waitForFunction(() => window.__visible !== undefined, null, { timeout: 30_000 });
+      const measured = await tab.evaluate(() => ({ visible: __visible, longTasks: __longTasks, worstTask: __worstTask }));
+      for (const key of ["visible", "longTasks", "worstTask"]) samples[key].push(measured[key]);
       await context.close();
     }
   } finally {
     server.close();
   }
-  times.bytes = bytes;
-  return times;
+  samples.bytes = bytes;
+  return samples;
 }

@@ -1,13 +1,15 @@
 // Benchmark of the widget (not a test: nothing here fails on a timing). Prints, side by side:
 // transfer sizes (raw, gzip -9, brotli -q 11) of everything needed to show an NPS survey, ours
 // vs the PostHog and Formbricks survey renderers from npm; then, in headless Chromium on
-// loopback with a cold cache, the median over RUNS page loads of: script tag start -> survey
-// visible (next to PostHog's, see posthog.mjs), the longest main-thread task, layout shift on the host page, JS heap and wasm memory
+// loopback with a cold cache, at full speed and with the CPU slowed 4x (DevTools'
+// Emulation.setCPUThrottlingRate, Lighthouse's mobile setting), the median over RUNS page loads
+// of: script tag start -> survey visible, main-thread tasks over 50 ms and the worst one, ours
+// next to PostHog's (see posthog.mjs); layout shift on the host page, JS heap and wasm memory
 // after the survey shows; and the bytes an ineligible visitor downloads.
 // Run through scripts/bench.sh (it builds everything and fetches the peers' packages first).
 import { join } from "node:path";
 import { BUDGET_BROTLI, transferSizes, widgetFiles } from "./sizes.mjs";
-import { posthogTimeToVisible } from "./posthog.mjs";
+import { LONG_TASKS, posthogTimeToVisible } from "./posthog.mjs";
 import { ROOT, startCollector, launchChromium, openSurveyPage, surveyConfig } from "../e2e/harness.mjs";
 
 const RUNS = Number(process.env.RUNS || 11);
@@ -37,8 +39,8 @@ console.log("budget (issue #7)".padEnd(46) + " ".repeat(20) + kb(BUDGET_BROTLI))
 const median = (values) => { const v = [...values].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
 const probe = `<script>
   performance.mark("survey-widget-start");
-  window.__longest = 0; window.__cls = 0;
-  new PerformanceObserver((l) => l.getEntries().forEach((e) => { __longest = Math.max(__longest, e.duration); })).observe({ type: "longtask", buffered: true });
+  window.__cls = 0;
+  ${LONG_TASKS}
   new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) __cls += e.value; })).observe({ type: "layout-shift", buffered: true });
   (function poll() {
     const host = document.querySelector("survey-widget-popup");
@@ -57,24 +59,36 @@ const body = `<main><h1>Benchmark host page</h1><p>${"Some host content. ".repea
 
 const collector = await startCollector();
 const browser = await launchChromium();
-const samples = { visible: [], longest: [], cls: [], heap: [], wasm: [] };
-try {
+
+/** RUNS page loads of ours with the CPU slowed `cpuRate` times: time to visible, long tasks,
+ *  worst task, layout shift, JS heap and wasm memory of each. */
+async function ours(cpuRate) {
+  const samples = { visible: [], longTasks: [], worstTask: [], cls: [], heap: [], wasm: [] };
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext(); // a new context: a cold HTTP cache
-    const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), head: probe, body, context, initScript: captureWasmMemory });
-    await page.waitForFunction(() => window.__visible !== undefined, null, { timeout: 15_000 });
+    const beforeLoad = async (page) => {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
+    };
+    const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), head: probe, body, context, initScript: captureWasmMemory, beforeLoad });
+    await page.waitForFunction(() => window.__visible !== undefined, null, { timeout: 30_000 });
     await page.waitForTimeout(300);
     const cdp = await context.newCDPSession(page);
     await cdp.send("Performance.enable");
     const { metrics } = await cdp.send("Performance.getMetrics");
-    const measured = await page.evaluate(() => ({ visible: __visible, longest: __longest, cls: __cls, wasm: window.__wasmMemory ? __wasmMemory.buffer.byteLength : NaN }));
-    samples.visible.push(measured.visible);
-    samples.longest.push(measured.longest);
-    samples.cls.push(measured.cls);
-    samples.wasm.push(measured.wasm);
+    const measured = await page.evaluate(() => ({ visible: __visible, longTasks: __longTasks, worstTask: __worstTask, cls: __cls, wasm: window.__wasmMemory ? __wasmMemory.buffer.byteLength : NaN }));
+    for (const key of ["visible", "longTasks", "worstTask", "cls", "wasm"]) samples[key].push(measured[key]);
     samples.heap.push(metrics.find((m) => m.name === "JSHeapUsedSize").value);
     await context.close();
   }
+  return samples;
+}
+
+try {
+  const fast = await ours(1);
+  const slow = await ours(4);
+  const peer = (rate) => posthogTimeToVisible(browser, join(PEERS, "posthog-js/package"), RUNS, body, rate).catch((error) => error);
+  const [posthogFast, posthogSlow] = [await peer(1), await peer(4)];
   const context = await browser.newContext();
   let bytes = 0;
   const files = [];
@@ -87,14 +101,24 @@ try {
   const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), body, context, visitorId: null });
   await page.waitForTimeout(1_500);
   await context.close();
-  const posthog = await posthogTimeToVisible(browser, join(PEERS, "posthog-js/package"), RUNS, body).catch((error) => error);
 
+  const cell = (samples, key) => {
+    if (samples instanceof Error) return "not measured";
+    const values = samples[key];
+    const worst = Math.max(...values).toFixed(0);
+    return key === "longTasks" ? `${median(values)} (most ${worst})` : `${median(values).toFixed(0)} ms (worst ${worst})`;
+  };
   console.log(`\nIn headless Chromium on loopback, cold cache, median of ${RUNS} runs`);
-  console.log("script tag start -> survey visible: ours".padEnd(46) + `${median(samples.visible).toFixed(0).padStart(8)} ms`);
-  console.log("  PostHog (core + surveys.js, APIs on loopback)".padEnd(46) + (posthog instanceof Error
-    ? `  not measured: ${posthog.message}`
-    : `${median(posthog).toFixed(0).padStart(8)} ms  (${kb(posthog.bytes).trim()} fetched, uncompressed)`));
-  console.log("longest main-thread task (0: none over 50 ms)".padEnd(46) + `${median(samples.longest).toFixed(0).padStart(8)} ms  (worst of ${RUNS}: ${Math.max(...samples.longest).toFixed(0)} ms)`);
+  console.log("".padEnd(46) + "1x CPU".padStart(22) + "4x CPU slowdown".padStart(24));
+  const table = [["script tag start -> survey visible", "visible"], ["main-thread tasks over 50 ms until then", "longTasks"], ["the longest task until then", "worstTask"]];
+  for (const [label, key] of table) {
+    console.log(`${label}`.padEnd(46));
+    console.log("  ours".padEnd(46) + cell(fast, key).padStart(22) + cell(slow, key).padStart(24));
+    console.log("  PostHog (core + surveys.js, on loopback)".padEnd(46) + cell(posthogFast, key).padStart(22) + cell(posthogSlow, key).padStart(24));
+  }
+  if (posthogFast instanceof Error) console.log(`PostHog not measured: ${posthogFast.message}`);
+  else console.log(`PostHog fetched ${kb(posthogFast.bytes).trim()} per load, uncompressed`);
+  const samples = fast;
   console.log(`layout shift on the host page, worst of ${RUNS}`.padEnd(46) + `${Math.max(...samples.cls).toFixed(3).padStart(8)}`);
   console.log("JS heap after the survey shows".padEnd(46) + kb(median(samples.heap)));
   console.log("wasm memory after the survey shows".padEnd(46) + kb(median(samples.wasm)));

@@ -105,11 +105,12 @@ export async function openPage(browser, url, { locale = "en-US" } = {}) {
 /**
  * Opens a test page on the collector's origin whose script tag carries `config` (inline JSON),
  * with `body` HTML, the identity cookie `visitor_id=<visitorId>` (unless null) and optional
- * `data-attributes`. `context` reuses a browser context (tabs sharing localStorage).
+ * `data-attributes`. `context` reuses a browser context (tabs sharing localStorage);
+ * `beforeLoad(page)` runs before the page loads (e.g. to slow its CPU).
  */
 export async function openSurveyPage(browser, collectorUrl, {
   config, body = "<main><h1>Test page</h1></main>", visitorId = "v-1", attributes, path = "/t/page",
-  context, locale = "en-US", initScript, head = "", headers = {}, scriptTag,
+  context, locale = "en-US", initScript, head = "", headers = {}, scriptTag, beforeLoad,
 } = {}) {
   const ctx = context || await browser.newContext({ locale });
   if (visitorId !== null) {
@@ -126,6 +127,7 @@ export async function openSurveyPage(browser, collectorUrl, {
   page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   const lines = consoleLines(page);
+  if (beforeLoad) await beforeLoad(page);
   await page.goto(`${collectorUrl}${path}`);
   return { page, problems, lines, context: ctx };
 }

@@ -233,7 +233,9 @@ pub fn app(state: AppState) -> Router {
                         let latency_ms = latency.as_secs_f64() * 1000.0;
                         tracing::info!(status = response.status().as_u16(), latency_ms, "request");
                     },
-                ),
+                )
+                // A 5xx is in that line already (and its cause logged where it happened).
+                .on_failure(()),
         )
         .with_state(state)
 }

@@ -286,9 +286,11 @@ pub struct VisitorQuery {
 pub async fn visitors_page(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    PageQuery(query): PageQuery<VisitorQuery>,
+    query: Result<PageQuery<VisitorQuery>, PageError>,
 ) -> Result<Html<String>, PageError> {
-    let id = query.id.filter(|id| !id.trim().is_empty());
+    // A query that does not read (a repeated `id`) is an empty search, not an error page.
+    let id = (query.ok()).and_then(|PageQuery(query)| query.id);
+    let id = id.filter(|id| !id.trim().is_empty());
     let profile = match &id {
         Some(id) => state.store.visitor(id).await?,
         None => None,

@@ -76,7 +76,10 @@ async function ours(cpuRate) {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Performance.enable");
     const { metrics } = await cdp.send("Performance.getMetrics");
-    const measured = await page.evaluate(() => ({ visible: __visible, longTasks: __longTasks, worstTask: __worstTask, cls: __cls, wasm: window.__wasmMemory ? __wasmMemory.buffer.byteLength : NaN }));
+    const measured = await page.evaluate(() => ({
+      visible: __visible, cls: __cls, wasm: window.__wasmMemory ? __wasmMemory.buffer.byteLength : NaN,
+      ...__tasksUntil(performance.getEntriesByName("survey-widget-start")[0].startTime + __visible),
+    }));
     for (const key of ["visible", "longTasks", "worstTask", "cls", "wasm"]) samples[key].push(measured[key]);
     samples.heap.push(metrics.find((m) => m.name === "JSHeapUsedSize").value);
     await context.close();

@@ -47,6 +47,7 @@ test("the collector answers 503 to the first posts, then recovers: one response,
   assert.equal(responses(events).length, 1, "no response lost or duplicated");
   assert.equal(responses(events)[0].score, 9);
   assert.equal(shown(events).length, 1, "the impression arrived once");
+  await posts.settled();
   assert.deepEqual(posts.acceptedTwice(), [], "no event posted again once accepted");
   await context.close();
 });
@@ -70,6 +71,7 @@ test("offline while answering, reload, back online: delivered once", async () =>
   assert.equal(responses(events)[0].comment, "Sent from a tunnel");
   await again.waitForTimeout(1_000);
   assert.equal(responses(await storedEvents(env.collector.url, "offline")).length, 1);
+  await posts.settled();
   assert.deepEqual(posts.acceptedTwice(), [], "no event posted again once accepted");
   await context.close();
 });
@@ -86,13 +88,17 @@ test("back online: a retry that Retry-After: 60 put off goes out as soon as the 
   });
   const { page } = await open({ config: surveyConfig({ id: "online" }), context });
   await page.getByRole("dialog").getByRole("radio", { name: /^10\b/ }).check();
-  await eventually(async () => refused === 1);
+  // The page has recorded the refusal (its retry is 60 s away) before the network goes.
+  await eventually(() => page.evaluate((key) => JSON.parse(localStorage.getItem(key)).entries
+    .some((entry) => entry.event.event === "response" && entry.attempts === 1 && entry.lease_until_ms === 0), OUTBOX));
+  assert.equal(refused, 1);
   await context.setOffline(true);
   await page.waitForTimeout(300);
   const backOnline = Date.now();
   await context.setOffline(false);
   const events = await settled("online", (e) => responses(e).length === 1);
   assert.equal(responses(events)[0].score, 10);
+  await posts.settled();
   const delivered = posts.of("response").find((post) => post.status === 200);
   assert.ok(delivered.at - backOnline < 1_500, `sent ${delivered.at - backOnline} ms after going online, not after 60 s`);
   assert.deepEqual(posts.acceptedTwice(), []);
@@ -122,7 +128,7 @@ test("fetch never answers and the page is hidden: the events go out by sendBeaco
   await context.close();
 });
 
-test("two tabs open on one queue of waiting events: each event is posted once", async () => {
+test("a second tab opens while the first sends the queue of waiting events: each event is posted once", async () => {
   // A queue left by a visitor whose posts failed: the impression and the answer wait in it.
   const failing = await recordedContext();
   await failing.context.route(`${env.collector.url}/v1/events`, (route) => route.abort());
@@ -144,7 +150,11 @@ test("two tabs open on one queue of waiting events: each event is posted once", 
     if (localStorage.getItem(key) === null) localStorage.setItem(key, queue);
   }, [OUTBOX, JSON.stringify(stored)]);
   const config = surveyConfig({ id: "queued", trigger: { event: "never-tracked" } });
-  const tabs = await Promise.all([open({ config, context }), open({ config, context })]);
+  const firstTab = await open({ config, context });
+  // The second tab opens while the first one's posts are under way (leased in the queue).
+  await eventually(async () => posts.length === stored.entries.length);
+  const secondTab = await open({ config, context });
+  const tabs = [firstTab, secondTab];
   await settled("queued", (e) => responses(e).length === 1 && shown(e).length === 1);
   await new Promise((resolve) => setTimeout(resolve, 1_500)); // time for a second send to show
   const ids = posts.map((post) => post.event.id);

@@ -149,7 +149,7 @@ export function consoleLines(page) {
 /**
  * Records every POST to a `/v1/events` URL made in `context` (fetch and sendBeacon alike) as
  * `{event, body, type, status, at}`: `event` the parsed body, `type` Playwright's resource
- * type ("fetch", "ping" for a beacon), `status` once answered. Counting at the network layer
+ * type ("fetch", "ping" for a beacon), `status` once answered (`await posts.settled()`). Counting at the network layer
  * sees double sends that the collector's de-duplication would hide.
  */
 export function recordPosts(context) {
@@ -160,9 +160,11 @@ export function recordPosts(context) {
     let event = null;
     try { event = JSON.parse(body); } catch { /* not an event */ }
     const post = { event, body, type: request.resourceType(), status: undefined, at: Date.now() };
+    post.answered = request.response().then((response) => { post.status = response?.status(); }, () => {});
     posts.push(post);
-    request.response().then((response) => { post.status = response?.status(); }, () => {});
   });
+  /** Waits until every post so far has its answer (or none), so `status` is filled in. */
+  posts.settled = () => Promise.all(posts.map((post) => post.answered));
   /** The posts of events of kind `kind` ("shown", "response", ...). */
   posts.of = (kind) => posts.filter((post) => post.event?.event === kind);
   /** Bodies the collector accepted (2xx) more than once: double sends. */

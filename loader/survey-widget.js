@@ -101,7 +101,7 @@
     return new RegExp("^" + escapeRegExp(pattern).replace(/\\\*/g, ".*") + "$");
   }
 
-  function fingerprint(text) { /* FNV-1a over UTF-16 units, as core::config::fingerprint32 */
+  function fingerprint(text) { /* FNV-1a over UTF-16 units, as core::hash::fingerprint32 */
     for (var h = 0x811c9dc5, i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
     return ("0000000" + h.toString(16)).slice(-8);
   }

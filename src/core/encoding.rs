@@ -16,8 +16,8 @@ pub(crate) fn percent_decode(text: &str, plus_is_space: bool) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         let escaped = (bytes.get(i + 1..i + 3))
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
         match (bytes[i], escaped) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -50,6 +50,11 @@ mod tests {
         assert_eq!(percent_decode("a%20b+c", false), b"a b+c");
         assert_eq!(percent_decode("a%20b+c", true), b"a b c");
         assert_eq!(percent_decode("%ZZ%4", false), b"%ZZ%4");
+        assert_eq!(
+            percent_decode("%+5%-1", true),
+            b"% 5%-1",
+            "a sign is not a hex digit"
+        );
         assert_eq!(percent_decode("%e2%82%ac", false), "€".as_bytes());
     }
 }

@@ -1,6 +1,7 @@
 //! The persistent outbox policy (SPEC 4 "Delivery"): every event waits here until the collector
-//! accepted it. Retries back off exponentially with jitter; only a definitive 4xx drops an
-//! event; when full, the oldest `shown` events go first and responses are never dropped.
+//! accepted it. Retries back off exponentially with jitter; only a definitive 4xx (or a
+//! collector URL the browser cannot use) drops an event; when full, the oldest `shown` events
+//! go first and responses are never dropped.
 //! Pure: the browser side (`browser::outbox`) stores it and does the sending.
 
 use crate::core::event::{Event, EventKind};

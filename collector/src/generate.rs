@@ -87,6 +87,10 @@ pub async fn events(store: &Store, survey_id: &str, count: u64) -> Result<u64, s
         }
         tx.commit().await?;
     }
+    // The rows went in past the write path that keeps the daily counts: count them afresh.
+    let mut tx = store.pool.begin().await?;
+    crate::store::recount_daily(&mut tx, survey_id).await?;
+    tx.commit().await?;
     Ok(written)
 }
 

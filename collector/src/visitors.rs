@@ -73,6 +73,7 @@ impl Store {
         ] {
             sqlx::query(sql).bind(visitor_id).execute(&mut *tx).await?;
         }
+        crate::store::subtract_daily(&mut tx, "visitor_id = $1", visitor_id.to_owned()).await?;
         let deleted = sqlx::query("DELETE FROM events WHERE visitor_id = $1")
             .bind(visitor_id)
             .execute(&mut *tx)
@@ -94,6 +95,7 @@ impl Store {
         ] {
             sqlx::query(sql).bind(before_ms).execute(&mut *tx).await?;
         }
+        crate::store::subtract_daily(&mut tx, "at_ms < $1", before_ms).await?;
         let deleted = sqlx::query("DELETE FROM events WHERE at_ms < $1")
             .bind(before_ms)
             .execute(&mut *tx)

@@ -16,6 +16,7 @@ on_both_databases!(
     the_report_uses_the_kind_of_the_latest_response,
     an_unknown_survey_is_404,
     a_bad_request_is_an_html_page_on_pages_and_json_on_the_api,
+    a_response_whose_score_changes_is_counted_once_at_its_new_score,
     a_date_range_selects_whole_utc_days,
     comments_filter_by_category_and_search_ignoring_case,
     csv_export_quotes_and_defuses_cells,
@@ -205,6 +206,38 @@ async fn an_unknown_survey_is_404(db: Db) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(error["error"].is_string());
     assert_eq!(get(&app, "/report/nope").await.0, StatusCode::NOT_FOUND);
+}
+
+async fn a_response_whose_score_changes_is_counted_once_at_its_new_score(db: Db) {
+    let app = db.collector().await;
+    post_ok(&app, event("r", "response", "s", "nps", Some(3), None)).await;
+    post_ok(&app, event("r", "response", "s", "nps", Some(3), None)).await; // a retry
+    let moved = event_at(
+        "r",
+        "response",
+        "s",
+        "nps",
+        Some(9),
+        Some("changed my mind"),
+        "2026-11-30T10:00:00Z",
+    );
+    post_ok(&app, moved).await;
+    let (_, report) = get_json(&app, "/v1/surveys/s/report").await;
+    assert_eq!(report["responses"], 1);
+    assert_eq!(report["score"], 100.0, "one promoter, no detractor");
+    let weeks: Vec<&str> = report["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["week"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        weeks,
+        ["2026-W49"],
+        "counted in the week of its new time only"
+    );
+    let (_, before) = get_json(&app, "/v1/surveys/s/report?from=2026-11-23&to=2026-11-23").await;
+    assert_eq!(before["responses"], 0);
 }
 
 async fn a_bad_request_is_an_html_page_on_pages_and_json_on_the_api(db: Db) {

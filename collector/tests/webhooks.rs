@@ -367,6 +367,10 @@ async fn erasing_a_visitor_leaves_no_trace_and_cancels_their_deliveries(db: Db) 
     assert_eq!((status, erased), (StatusCode::OK, json!({"deleted": 2})));
     let (_, report) = get_json(&app, "/v1/surveys/s/report").await;
     assert_eq!(report["responses"], 1);
+    assert_eq!(
+        report["shown"], 0,
+        "the erased impression is not counted either"
+    );
     assert!(!report.to_string().contains("my secret"));
     let (_, _, csv) = get(&app, "/v1/surveys/s/responses.csv").await;
     assert!(!csv.contains("erase-me"));
@@ -406,11 +410,18 @@ async fn erasing_a_visitor_leaves_no_trace_and_cancels_their_deliveries(db: Db) 
         ),
     )
     .await;
+    let in_2020 = "/v1/surveys/s/report?from=2020-01-01&to=2020-01-31";
+    assert_eq!(get_json(&app, in_2020).await.1["shown"], 1);
     let start_of_2025 = 1_735_689_600_000;
     assert_eq!(
         store.erase_before(start_of_2025).await.unwrap(),
         1,
         "only the 2020 event"
+    );
+    assert_eq!(
+        get_json(&app, in_2020).await.1["shown"],
+        0,
+        "no longer counted"
     );
 }
 

@@ -10,7 +10,11 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor, FromRow};
 use survey_widget::core::event::EventKind;
 use survey_widget::core::metric::Kind;
 
+mod daily;
 mod reports;
+
+pub use daily::DAY_MS;
+pub(crate) use daily::{recount as recount_daily, subtract_where as subtract_daily};
 
 pub use reports::GroupedScoreCount;
 
@@ -121,22 +125,19 @@ pub struct CommentRow {
 /// Newest comments a report lists.
 pub const MAX_REPORT_COMMENTS: usize = 500;
 
-/// A response replaces the stored response with the same id (a `null` comment keeps the stored
-/// one, so a late retry of the score-only post cannot erase the comment) when it is the same
-/// survey, kind and visitor; any other repeat changes nothing (see [`Store::insert`]).
+/// A new event; a repeated id changes nothing here (see [`write_events`]).
 const INSERT: &str = "INSERT INTO events (id, event, survey_id, kind, score, category, comment, \
     visitor_id, locale, page_url, at, at_ms, week, widget_version, survey_version, received_at, \
     comment_lower) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-    ON CONFLICT (id) DO UPDATE SET score = excluded.score, category = excluded.category, \
-    comment = COALESCE(excluded.comment, events.comment), \
-    comment_lower = COALESCE(excluded.comment_lower, events.comment_lower), \
-    locale = excluded.locale, page_url = excluded.page_url, at = excluded.at, \
-    at_ms = excluded.at_ms, week = excluded.week, widget_version = excluded.widget_version, \
-    survey_version = excluded.survey_version, received_at = excluded.received_at \
-    WHERE events.event = 'response' AND excluded.event = 'response' \
-    AND events.survey_id = excluded.survey_id AND events.kind = excluded.kind \
-    AND events.visitor_id IS NOT DISTINCT FROM excluded.visitor_id";
+    ON CONFLICT (id) DO NOTHING";
+
+/// A response replaces the stored response with the same id (a `null` comment keeps the stored
+/// one, so a late retry of the score-only post cannot erase the comment).
+const REPLACE_RESPONSE: &str = "UPDATE events SET score = $2, category = $3, \
+    comment = COALESCE($4, comment), comment_lower = COALESCE($5, comment_lower), locale = $6, \
+    page_url = $7, at = $8, at_ms = $9, week = $10, widget_version = $11, survey_version = $12, \
+    received_at = $13 WHERE id = $1";
 
 /// Why events were not stored.
 #[derive(Debug)]
@@ -153,6 +154,7 @@ impl From<sqlx::Error> for InsertError {
     }
 }
 
+/// What a repeated id must keep: the same event, survey, kind and visitor.
 #[derive(FromRow, PartialEq)]
 struct Identity {
     event: String,
@@ -297,7 +299,15 @@ pub(crate) async fn write_events(
             .execute(&mut **tx)
             .await?;
         }
-        let written = sqlx::query(INSERT)
+        let counted = daily::CountedAs {
+            survey_id: e.survey_id.clone(),
+            kind: e.kind.key().into(),
+            event: e.event.key().into(),
+            score: e.score.map(i64::from),
+            at_ms: *at_ms,
+            week: week.clone(),
+        };
+        let inserted = sqlx::query(INSERT)
             .bind(&e.id)
             .bind(e.event.key())
             .bind(&e.survey_id)
@@ -316,11 +326,22 @@ pub(crate) async fn write_events(
             .bind(received_at)
             .bind(e.comment.as_deref().map(str::to_lowercase))
             .execute(&mut **tx)
-            .await?;
-        if written.rows_affected() == 0 {
-            let stored: Identity = sqlx::query_as(
-                "SELECT event, survey_id, kind, visitor_id FROM events WHERE id = $1",
-            )
+            .await?
+            .rows_affected()
+            == 1;
+        if inserted {
+            daily::add(tx, &counted, 1).await?;
+        } else {
+            // A repeat: read the stored event, locked on PostgreSQL until this transaction ends
+            // (a concurrent repeat waits, then sees this one's result and counts nothing twice).
+            let lock = if tx.backend_name() == "PostgreSQL" {
+                " FOR UPDATE"
+            } else {
+                ""
+            };
+            let stored: Identity = sqlx::query_as(&format!(
+                "SELECT event, survey_id, kind, visitor_id FROM events WHERE id = $1{lock}"
+            ))
             .bind(&e.id)
             .fetch_one(&mut **tx)
             .await?;
@@ -332,6 +353,29 @@ pub(crate) async fn write_events(
             };
             if stored != sent {
                 return Err(InsertError::Conflict(index));
+            }
+            if e.event == EventKind::Response {
+                let replaced = daily::counted_as(tx, &e.id).await?;
+                sqlx::query(REPLACE_RESPONSE)
+                    .bind(&e.id)
+                    .bind(e.score.map(i64::from))
+                    .bind(e.category.map(|c| c.key()))
+                    .bind(e.comment.as_deref())
+                    .bind(e.comment.as_deref().map(str::to_lowercase))
+                    .bind(&e.locale)
+                    .bind(&e.page_url)
+                    .bind(&e.at)
+                    .bind(*at_ms)
+                    .bind(week)
+                    .bind(&e.widget_version)
+                    .bind(&e.survey_version)
+                    .bind(received_at)
+                    .execute(&mut **tx)
+                    .await?;
+                if let Some(replaced) = replaced {
+                    daily::add(tx, &replaced, -1).await?;
+                }
+                daily::add(tx, &counted, 1).await?;
             }
         }
         if e.event == EventKind::Response && !webhooks.is_empty() {

@@ -31,12 +31,14 @@ impl Store {
         survey_id: Option<&str>,
         filter: &Filter,
     ) -> Result<Vec<SurveyCounts>, sqlx::Error> {
-        let (start, end) = filter.range_ms();
+        let (start, end) = days(filter);
+        // From the daily counts: a survey's whole history is a few rows a day.
         let rows = sqlx::query_as(
             "SELECT survey_id, kind, event, \
-             COUNT(CASE WHEN at_ms >= $2 AND at_ms < $3 THEN 1 END) AS n, MAX(at_ms) AS latest_ms \
-             FROM events WHERE ($1 IS NULL OR survey_id = $1) \
-             GROUP BY survey_id, kind, event ORDER BY survey_id",
+             CAST(SUM(CASE WHEN day >= $2 AND day < $3 THEN n ELSE 0 END) AS BIGINT) AS n, \
+             MAX(CASE WHEN n > 0 THEN latest_ms END) AS latest_ms \
+             FROM daily_counts WHERE ($1 IS NULL OR survey_id = $1) \
+             GROUP BY survey_id, kind, event HAVING SUM(n) > 0 ORDER BY survey_id",
         )
         .bind(survey_id)
         .bind(start)
@@ -54,10 +56,11 @@ impl Store {
         kind: Kind,
         filter: &Filter,
     ) -> Result<Vec<GroupedScoreCount>, sqlx::Error> {
-        let sql = "SELECT week AS grp, score, COUNT(*) AS n FROM events \
-             WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND score IS NOT NULL \
-             AND at_ms >= $3 AND at_ms < $4 GROUP BY week, score ORDER BY week, score";
-        self.grouped_scores(sql, survey_id, kind, filter, None)
+        let sql = "SELECT week AS grp, score, CAST(SUM(n) AS BIGINT) AS n FROM daily_counts \
+             WHERE survey_id = $1 AND kind = $2 AND event = 'response' AND score >= 0 \
+             AND day >= $3 AND day < $4 GROUP BY week, score HAVING SUM(n) > 0 \
+             ORDER BY week, score";
+        self.grouped_scores(sql, survey_id, kind, days(filter), None)
             .await
     }
 
@@ -75,20 +78,20 @@ impl Store {
              WHERE e.survey_id = $1 AND e.kind = $2 AND e.event = 'response' \
              AND e.score IS NOT NULL AND e.at_ms >= $3 AND e.at_ms < $4 \
              GROUP BY a.value, e.score ORDER BY a.value, e.score";
-        self.grouped_scores(sql, survey_id, kind, filter, Some(name))
+        self.grouped_scores(sql, survey_id, kind, filter.range_ms(), Some(name))
             .await
     }
 
-    /// Runs a grouped score count: binds survey id, kind, start and end ms (and `extra`, `$5`).
+    /// Runs a grouped score count: binds survey id, kind, the range's start and end (and
+    /// `extra`, `$5`).
     async fn grouped_scores(
         &self,
         sql: &str,
         survey_id: &str,
         kind: Kind,
-        filter: &Filter,
+        (start, end): (i64, i64),
         extra: Option<&str>,
     ) -> Result<Vec<GroupedScoreCount>, sqlx::Error> {
-        let (start, end) = filter.range_ms();
         let query = sqlx::query_as(sql)
             .bind(survey_id)
             .bind(kind.key())
@@ -235,6 +238,12 @@ fn responses_sql(columns: &str, tail: &str) -> String {
          AND score IS NOT NULL AND category IS NOT NULL AND at_ms >= $3 AND at_ms < $4 \
          AND ($5 IS NULL OR category = $5) AND ($6 IS NULL OR comment_lower LIKE $6 ESCAPE '\\') {tail}"
     )
+}
+
+/// The filter's dates as `[start, end)` in days since 1970 (its range is whole UTC days).
+fn days(filter: &Filter) -> (i64, i64) {
+    let (start, end) = filter.range_ms();
+    (start / super::DAY_MS, end / super::DAY_MS)
 }
 
 /// Responses of one score in one group (a week, an attribute value), as stored.

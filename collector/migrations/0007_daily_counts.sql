@@ -1,0 +1,20 @@
+-- Events counted per survey, kind, event, UTC day and score: reports read these instead of
+-- every event, so what a report costs stays flat as events grow. The writes keep them current
+-- (src/store/daily.rs): inserts, a response's changed score, erasure and retention.
+-- Portable SQL: runs on SQLite and PostgreSQL.
+CREATE TABLE IF NOT EXISTS daily_counts (
+    survey_id TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    event     TEXT NOT NULL,
+    day       BIGINT NOT NULL,         -- at_ms / 86400000: days since 1970-01-01 UTC
+    week      TEXT NOT NULL,           -- the ISO week of that day, as events.week
+    score     BIGINT NOT NULL,         -- -1 for events without a score
+    n         BIGINT NOT NULL,
+    latest_ms BIGINT NOT NULL,         -- the latest at_ms counted (not lowered by deletions)
+    PRIMARY KEY (survey_id, kind, event, day, score)
+);
+
+INSERT INTO daily_counts (survey_id, kind, event, day, week, score, n, latest_ms)
+SELECT survey_id, kind, event, at_ms / 86400000, MIN(week), COALESCE(score, -1), COUNT(*), MAX(at_ms)
+FROM events
+GROUP BY survey_id, kind, event, at_ms / 86400000, COALESCE(score, -1);

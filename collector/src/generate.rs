@@ -91,6 +91,8 @@ pub async fn events(store: &Store, survey_id: &str, count: u64) -> Result<u64, s
     let mut tx = store.pool.begin().await?;
     crate::store::recount_daily(&mut tx, survey_id).await?;
     tx.commit().await?;
+    // Fresh statistics for the query planner after a bulk load (both databases take `ANALYZE`).
+    sqlx::query("ANALYZE").execute(&store.pool).await?;
     Ok(written)
 }
 

@@ -1,5 +1,5 @@
-//! The daily counts (`daily_counts`, migration 0007) that reports read: one row per survey,
-//! kind, event, UTC day and score. Every write of `events` keeps them current here, in the
+//! The daily counts (`daily_counts`, migration 0007) that reports read: rows per survey, kind,
+//! event, UTC day and score (spread over [`SHARDS`]). Every write of `events` keeps them current here, in the
 //! same transaction: an insert adds one, a response whose score or day changes moves its one,
 //! and erasure and retention subtract what they delete.
 
@@ -7,6 +7,9 @@ use sqlx::{Any, Transaction};
 
 /// Milliseconds in a day: `day = at_ms / DAY_MS`, as in the migration.
 pub const DAY_MS: i64 = 86_400_000;
+/// Rows each count is spread over (`shard = at_ms % SHARDS`), so concurrent writes of one
+/// survey and day do not all wait for one row's lock on PostgreSQL.
+pub const SHARDS: i64 = 16;
 
 /// Where one event is counted.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -26,9 +29,10 @@ pub(crate) async fn add(
     delta: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, n, latest_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (survey_id, kind, event, day, score) DO UPDATE SET n = daily_counts.n + excluded.n, \
+        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8) \
+         ON CONFLICT (survey_id, kind, event, day, score, shard) \
+         DO UPDATE SET n = daily_counts.n + excluded.n, \
          latest_ms = CASE WHEN excluded.latest_ms > daily_counts.latest_ms \
          THEN excluded.latest_ms ELSE daily_counts.latest_ms END",
     )
@@ -40,6 +44,7 @@ pub(crate) async fn add(
     .bind(event.score.unwrap_or(-1))
     .bind(delta)
     .bind(event.at_ms)
+    .bind(event.at_ms % SHARDS)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -66,11 +71,11 @@ pub(crate) async fn subtract_where(
     let sql = format!(
         "UPDATE daily_counts SET n = daily_counts.n - gone.n FROM \
          (SELECT survey_id, kind, event, at_ms / {DAY_MS} AS day, COALESCE(score, -1) AS score, \
-         COUNT(*) AS n FROM events WHERE {condition} \
-         GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1)) AS gone \
-         WHERE daily_counts.survey_id = gone.survey_id AND daily_counts.kind = gone.kind \
+         at_ms % {SHARDS} AS shard, COUNT(*) AS n FROM events WHERE {condition} \
+         GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1), at_ms % {SHARDS}) \
+         AS gone WHERE daily_counts.survey_id = gone.survey_id AND daily_counts.kind = gone.kind \
          AND daily_counts.event = gone.event AND daily_counts.day = gone.day \
-         AND daily_counts.score = gone.score"
+         AND daily_counts.score = gone.score AND daily_counts.shard = gone.shard"
     );
     sqlx::query(&sql).bind(bind).execute(&mut **tx).await?;
     Ok(())
@@ -87,10 +92,10 @@ pub(crate) async fn recount(
         .execute(&mut **tx)
         .await?;
     sqlx::query(&format!(
-        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, n, latest_ms) \
+        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
          SELECT survey_id, kind, event, at_ms / {DAY_MS}, MIN(week), COALESCE(score, -1), \
-         COUNT(*), MAX(at_ms) FROM events WHERE survey_id = $1 \
-         GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1)"
+         at_ms % {SHARDS}, COUNT(*), MAX(at_ms) FROM events WHERE survey_id = $1 \
+         GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1), at_ms % {SHARDS}"
     ))
     .bind(survey_id)
     .execute(&mut **tx)

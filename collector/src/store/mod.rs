@@ -139,9 +139,9 @@ const INSERT_COUNTED: &str = "WITH inserted AS (INSERT INTO events (id, event, s
     survey_version, received_at, comment_lower) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
     ON CONFLICT (id) DO NOTHING RETURNING survey_id, kind, event, at_ms, week, score) \
-    INSERT INTO daily_counts (survey_id, kind, event, day, week, score, n, latest_ms) \
-    SELECT survey_id, kind, event, at_ms / 86400000, week, COALESCE(score, -1), 1, at_ms \
-    FROM inserted ON CONFLICT (survey_id, kind, event, day, score) DO UPDATE \
+    INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
+    SELECT survey_id, kind, event, at_ms / 86400000, week, COALESCE(score, -1), at_ms % 16, 1, \
+    at_ms FROM inserted ON CONFLICT (survey_id, kind, event, day, score, shard) DO UPDATE \
     SET n = daily_counts.n + 1, latest_ms = CASE WHEN excluded.latest_ms > daily_counts.latest_ms \
     THEN excluded.latest_ms ELSE daily_counts.latest_ms END";
 

@@ -9,15 +9,16 @@ CREATE TABLE IF NOT EXISTS daily_counts (
     day       BIGINT NOT NULL,         -- at_ms / 86400000: days since 1970-01-01 UTC
     week      TEXT NOT NULL,           -- the ISO week of that day, as events.week
     score     BIGINT NOT NULL,         -- -1 for events without a score
-    shard     BIGINT NOT NULL,         -- at_ms % 16: concurrent writes of one day spread over
-                                       -- 16 rows instead of queueing on one row's lock
+    shard     BIGINT NOT NULL,         -- 0-15, from the event's id: concurrent writes of one day
+                                       -- spread over 16 rows instead of queueing on one row's
+                                       -- lock; a count is the sum of its shards
     n         BIGINT NOT NULL,
     latest_ms BIGINT NOT NULL,         -- the latest at_ms counted (not lowered by deletions)
     PRIMARY KEY (survey_id, kind, event, day, score, shard)
 );
 
 INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms)
-SELECT survey_id, kind, event, at_ms / 86400000, MIN(week), COALESCE(score, -1), at_ms % 16,
+SELECT survey_id, kind, event, at_ms / 86400000, MIN(week), COALESCE(score, -1), 0,
        COUNT(*), MAX(at_ms)
 FROM events
-GROUP BY survey_id, kind, event, at_ms / 86400000, COALESCE(score, -1), at_ms % 16;
+GROUP BY survey_id, kind, event, at_ms / 86400000, COALESCE(score, -1);

@@ -1,15 +1,25 @@
 //! The daily counts (`daily_counts`, migration 0007) that reports read: rows per survey, kind,
-//! event, UTC day and score (spread over [`SHARDS`]). Every write of `events` keeps them current here, in the
-//! same transaction: an insert adds one, a response whose score or day changes moves its one,
-//! and erasure and retention subtract what they delete.
+//! event, UTC day and score, each spread over [`SHARDS`] rows. Every write of `events` keeps them
+//! current here, in the same transaction: an insert adds one, a response whose score or day
+//! changes moves its one, and erasure and retention subtract what they delete.
+//!
+//! Every change is an upsert of a delta, so a count is the **sum of its shards**; one shard's row
+//! may go below zero (a deletion is subtracted from shard 0), the sum never does.
 
 use sqlx::{Any, Transaction};
+use survey_widget::core::hash::fnv1a64;
 
 /// Milliseconds in a day: `day = at_ms / DAY_MS`, as in the migration.
 pub const DAY_MS: i64 = 86_400_000;
-/// Rows each count is spread over (`shard = at_ms % SHARDS`), so concurrent writes of one
-/// survey and day do not all wait for one row's lock on PostgreSQL.
-pub const SHARDS: i64 = 16;
+/// Rows each count is spread over, so concurrent writes of one survey and day do not all wait
+/// for one row's lock on PostgreSQL.
+pub const SHARDS: u64 = 16;
+
+/// The shard an event's writes go to: from its id, so a repeat of the event moves its own one.
+pub(crate) fn shard_of(id: &str) -> i64 {
+    // Below SHARDS: the conversion cannot fail.
+    i64::try_from(fnv1a64(id.as_bytes()) % SHARDS).unwrap_or(0)
+}
 
 /// Where one event is counted.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -22,9 +32,10 @@ pub(crate) struct CountedAs {
     pub week: String,
 }
 
-/// Adds `delta` (1 or -1) to the count of `event`.
+/// Adds `delta` (1 or -1) to the count of `event`, whose id is `id`.
 pub(crate) async fn add(
     tx: &mut Transaction<'_, Any>,
+    id: &str,
     event: &CountedAs,
     delta: i64,
 ) -> Result<(), sqlx::Error> {
@@ -44,7 +55,7 @@ pub(crate) async fn add(
     .bind(event.score.unwrap_or(-1))
     .bind(delta)
     .bind(event.at_ms)
-    .bind(event.at_ms % SHARDS)
+    .bind(shard_of(id))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -62,23 +73,30 @@ pub(crate) async fn counted_as(
 }
 
 /// Subtracts the events that `condition` (a `WHERE` clause over `events`, with `$1`) selects,
-/// before they are deleted.
+/// before they are deleted (from shard 0: only the sum of the shards counts).
 pub(crate) async fn subtract_where(
     tx: &mut Transaction<'_, Any>,
     condition: &str,
     bind: impl for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + 'static,
 ) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "UPDATE daily_counts SET n = daily_counts.n - gone.n FROM \
-         (SELECT survey_id, kind, event, at_ms / {DAY_MS} AS day, COALESCE(score, -1) AS score, \
-         at_ms % {SHARDS} AS shard, COUNT(*) AS n FROM events WHERE {condition} \
-         GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1), at_ms % {SHARDS}) \
-         AS gone WHERE daily_counts.survey_id = gone.survey_id AND daily_counts.kind = gone.kind \
-         AND daily_counts.event = gone.event AND daily_counts.day = gone.day \
-         AND daily_counts.score = gone.score AND daily_counts.shard = gone.shard"
-    );
+    let sql = count_into_shard_0("-COUNT(*), 0", condition);
     sqlx::query(&sql).bind(bind).execute(&mut **tx).await?;
     Ok(())
+}
+
+/// An upsert into shard 0 of the events that `condition` selects, grouped as the counts are,
+/// with `n_and_latest` as the values of `n` and `latest_ms`. A row that is there already gets
+/// the new `n` added (its `latest_ms` is kept).
+fn count_into_shard_0(n_and_latest: &str, condition: &str) -> String {
+    // The `WHERE` before `GROUP BY` also keeps SQLite from reading `ON CONFLICT` as a join's.
+    format!(
+        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
+         SELECT survey_id, kind, event, at_ms / {DAY_MS}, MIN(week), COALESCE(score, -1), 0, \
+         {n_and_latest} FROM events WHERE {condition} \
+         GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1) \
+         ON CONFLICT (survey_id, kind, event, day, score, shard) \
+         DO UPDATE SET n = daily_counts.n + excluded.n"
+    )
 }
 
 /// Counts survey `survey_id` afresh from its events (after a bulk load that bypassed
@@ -91,14 +109,23 @@ pub(crate) async fn recount(
         .bind(survey_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(&format!(
-        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
-         SELECT survey_id, kind, event, at_ms / {DAY_MS}, MIN(week), COALESCE(score, -1), \
-         at_ms % {SHARDS}, COUNT(*), MAX(at_ms) FROM events WHERE survey_id = $1 \
-         GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1), at_ms % {SHARDS}"
-    ))
+    sqlx::query(&count_into_shard_0("COUNT(*), MAX(at_ms)", "survey_id = $1"))
     .bind(survey_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_events_shard_is_one_of_the_shards_and_stays_its_own() {
+        let shards: std::collections::HashSet<i64> =
+            (0..200).map(|n| shard_of(&format!("event-{n}"))).collect();
+        assert_eq!(shards.len(), 16, "ids spread over every shard");
+        assert!(shards.iter().all(|shard| (0..16).contains(shard)));
+        assert_eq!(shard_of("event-7"), shard_of("event-7"));
+    }
 }

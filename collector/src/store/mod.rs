@@ -140,7 +140,7 @@ const INSERT_COUNTED: &str = "WITH inserted AS (INSERT INTO events (id, event, s
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
     ON CONFLICT (id) DO NOTHING RETURNING survey_id, kind, event, at_ms, week, score) \
     INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
-    SELECT survey_id, kind, event, at_ms / 86400000, week, COALESCE(score, -1), at_ms % 16, 1, \
+    SELECT survey_id, kind, event, at_ms / 86400000, week, COALESCE(score, -1), $18, 1, \
     at_ms FROM inserted ON CONFLICT (survey_id, kind, event, day, score, shard) DO UPDATE \
     SET n = daily_counts.n + 1, latest_ms = CASE WHEN excluded.latest_ms > daily_counts.latest_ms \
     THEN excluded.latest_ms ELSE daily_counts.latest_ms END";
@@ -322,7 +322,7 @@ pub(crate) async fn write_events(
         };
         // SQLite has no data-modifying `WITH`; its writes are in-process and cheap.
         let postgres = tx.backend_name() == "PostgreSQL";
-        let inserted = sqlx::query(if postgres { INSERT_COUNTED } else { INSERT })
+        let insert = sqlx::query(if postgres { INSERT_COUNTED } else { INSERT })
             .bind(&e.id)
             .bind(e.event.key())
             .bind(&e.survey_id)
@@ -339,14 +339,16 @@ pub(crate) async fn write_events(
             .bind(&e.widget_version)
             .bind(&e.survey_version)
             .bind(received_at)
-            .bind(e.comment.as_deref().map(str::to_lowercase))
-            .execute(&mut **tx)
-            .await?
-            .rows_affected()
-            == 1;
+            .bind(e.comment.as_deref().map(str::to_lowercase));
+        let insert = if postgres {
+            insert.bind(daily::shard_of(&e.id))
+        } else {
+            insert
+        };
+        let inserted = insert.execute(&mut **tx).await?.rows_affected() == 1;
         if inserted {
             if !postgres {
-                daily::add(tx, &counted, 1).await?;
+                daily::add(tx, &e.id, &counted, 1).await?;
             }
         } else {
             // A repeat: read the stored event, locked on PostgreSQL until this transaction ends
@@ -386,9 +388,9 @@ pub(crate) async fn write_events(
                     .execute(&mut **tx)
                     .await?;
                 if let Some(replaced) = replaced {
-                    daily::add(tx, &replaced, -1).await?;
+                    daily::add(tx, &e.id, &replaced, -1).await?;
                 }
-                daily::add(tx, &counted, 1).await?;
+                daily::add(tx, &e.id, &counted, 1).await?;
             }
         }
         if e.event == EventKind::Response && !webhooks.is_empty() {

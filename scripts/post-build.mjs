@@ -1,7 +1,7 @@
 // Trunk post-build hook. Every build: writes the crate's version (Cargo.toml, the one source of
 // truth; events carry it as `widget_version`) into the loader's `SurveyWidget.version`, and the
 // codes of the language files (app/locales/, from src/core/i18n/locales/) into its list.
-// Release builds also minify the loader (a classic script) and the wasm-bindgen module (an ES
+// Release builds also drop wasm-streams' stream adapters (below), minify the loader (a classic script) and the wasm-bindgen module (an ES
 // module) with terser, then write
 // brotli (.br) and gzip (.gz) copies of every text and wasm file, which the collector (and any
 // static server configured for precompressed files) serves to browsers that accept them.
@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync, readdirSync, rmSync, statSync } from "node
 import { join, extname } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { minify } from "terser";
+import binaryen from "binaryen";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (staging) {
@@ -31,6 +32,7 @@ if (staging) {
     .replaceAll("__SURVEY_WIDGET_LANGUAGES__", others));
 }
 if (staging && process.env.TRUNK_PROFILE === "release") {
+  dropStreamAdapters(join(staging, "app"));
   const scripts = [["survey-widget.js", false], [join("app", "survey-widget.js"), true]];
   for (const [name, module] of scripts) {
     const file = join(staging, name);
@@ -48,4 +50,33 @@ if (staging && process.env.TRUNK_PROFILE === "release") {
     writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
     writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
   }
+}
+
+/**
+ * Leptos depends on server_fn's `browser` feature, which brings wasm-streams, whose stream
+ * adapters (`IntoUnderlyingSource`, `...Sink`, `...ByteSource`) are `#[wasm_bindgen]` exports:
+ * kept alive as exports although this widget has no server functions and never streams. This
+ * removes those exports from the wasm (binaryen then drops the code only they reached, about
+ * 8 KB raw, 1 KB brotli) and their classes from the wasm-bindgen module. Fails the build if the
+ * module still names them afterwards, rather than ship a module that calls a removed export.
+ */
+function dropStreamAdapters(app) {
+  const adapter = /intounderlying/i;
+  const wasmFile = join(app, "survey-widget_bg.wasm");
+  const module = binaryen.readBinary(readFileSync(wasmFile));
+  module.setFeatures(binaryen.Features.All);
+  const names = Array.from({ length: module.getNumExports() }, (_, i) =>
+    binaryen.getExportInfo(module.getExportByIndex(i)).name);
+  names.filter((name) => adapter.test(name)).forEach((name) => module.removeExport(name));
+  module.runPasses(["remove-unused-module-elements"]);
+  writeFileSync(wasmFile, module.emitBinary());
+  module.dispose();
+
+  const glueFile = join(app, "survey-widget.js");
+  const glue = readFileSync(glueFile, "utf8")
+    .replace(/^export class IntoUnderlying\w* \{\n[\s\S]*?^\}\n/gm, "")
+    .replace(/^if \(Symbol\.dispose\) IntoUnderlying\w*\.prototype.*\n/gm, "")
+    .replace(/^const IntoUnderlying\w*Finalization = [\s\S]*?;\n/gm, "");
+  if (adapter.test(glue)) throw new Error("post-build: the wasm-bindgen module still uses the stream adapters");
+  writeFileSync(glueFile, glue);
 }

@@ -249,7 +249,8 @@ impl Store {
     /// the stored one: then nothing is stored ([`InsertError::Conflict`]). Responses queue their
     /// webhook deliveries in the same transaction (see [`webhooks::enqueue`]). Returns once the
     /// events are durable. On SQLite the writer task commits many requests together
-    /// ([`group_commit`]); on PostgreSQL each request is its own transaction.
+    /// ([`group_commit`]); on PostgreSQL each request is its own transaction (a single
+    /// statement when that is all it takes).
     pub async fn insert(
         &self,
         events: &[Valid],
@@ -260,6 +261,17 @@ impl Store {
             return writer.insert(events.to_vec(), received_at, settle_ms).await;
         }
         let webhooks = self.webhooks_for(events).await?;
+        // The common request, one new event with nothing else to write, is one statement (its
+        // own transaction): no BEGIN and COMMIT round trips. A repeat takes the full path.
+        if let [single] = events {
+            if self.postgres
+                && single.attributes.is_empty()
+                && webhooks.is_empty()
+                && insert_new(&self.pool, true, single, received_at).await?
+            {
+                return Ok(());
+            }
+        }
         let mut tx = self.pool.begin().await?;
         write_events(&mut tx, events, received_at, settle_ms, &webhooks).await?;
         tx.commit().await?;
@@ -282,6 +294,43 @@ impl Store {
     }
 }
 
+/// Inserts `valid`'s event if its id is new and says whether it was: `false` for a repeat,
+/// which changes nothing here (see [`write_events`]). On PostgreSQL the same statement counts
+/// it ([`INSERT_COUNTED`]); on SQLite, which has no data-modifying `WITH` and whose writes are
+/// in-process and cheap, the caller does.
+async fn insert_new<'c>(
+    executor: impl Executor<'c, Database = sqlx::Any>,
+    postgres: bool,
+    valid: &Valid,
+    received_at: &str,
+) -> Result<bool, sqlx::Error> {
+    let e = &valid.event;
+    let insert = sqlx::query(if postgres { INSERT_COUNTED } else { INSERT })
+        .bind(&e.id)
+        .bind(e.event.key())
+        .bind(&e.survey_id)
+        .bind(e.kind.key())
+        .bind(e.score.map(i64::from))
+        .bind(e.category.map(|c| c.key()))
+        .bind(e.comment.as_deref())
+        .bind(e.visitor_id.as_deref())
+        .bind(&e.locale)
+        .bind(&e.page_url)
+        .bind(&e.at)
+        .bind(valid.at_ms)
+        .bind(&valid.week)
+        .bind(&e.widget_version)
+        .bind(&e.survey_version)
+        .bind(received_at)
+        .bind(e.comment.as_deref().map(str::to_lowercase));
+    let insert = if postgres {
+        insert.bind(daily::shard_of(&e.id))
+    } else {
+        insert
+    };
+    Ok(insert.execute(executor).await?.rows_affected() == 1)
+}
+
 /// Writes `events` in `tx` (see [`Store::insert`]); on a conflict, what it wrote is left for
 /// the caller to roll back.
 pub(crate) async fn write_events(
@@ -291,16 +340,13 @@ pub(crate) async fn write_events(
     settle_ms: i64,
     webhooks: &[webhooks::Webhook],
 ) -> Result<(), InsertError> {
-    for (
-        index,
-        Valid {
+    for (index, valid) in events.iter().enumerate() {
+        let Valid {
             event: e,
             at_ms,
             week,
             attributes,
-        },
-    ) in events.iter().enumerate()
-    {
+        } = valid;
         for (name, value) in attributes {
             sqlx::query(
                 "INSERT INTO event_attributes (event_id, name, value) VALUES ($1, $2, $3) \
@@ -320,32 +366,8 @@ pub(crate) async fn write_events(
             at_ms: *at_ms,
             week: week.clone(),
         };
-        // SQLite has no data-modifying `WITH`; its writes are in-process and cheap.
         let postgres = tx.backend_name() == "PostgreSQL";
-        let insert = sqlx::query(if postgres { INSERT_COUNTED } else { INSERT })
-            .bind(&e.id)
-            .bind(e.event.key())
-            .bind(&e.survey_id)
-            .bind(e.kind.key())
-            .bind(e.score.map(i64::from))
-            .bind(e.category.map(|c| c.key()))
-            .bind(e.comment.as_deref())
-            .bind(e.visitor_id.as_deref())
-            .bind(&e.locale)
-            .bind(&e.page_url)
-            .bind(&e.at)
-            .bind(*at_ms)
-            .bind(week)
-            .bind(&e.widget_version)
-            .bind(&e.survey_version)
-            .bind(received_at)
-            .bind(e.comment.as_deref().map(str::to_lowercase));
-        let insert = if postgres {
-            insert.bind(daily::shard_of(&e.id))
-        } else {
-            insert
-        };
-        let inserted = insert.execute(&mut **tx).await?.rows_affected() == 1;
+        let inserted = insert_new(&mut **tx, postgres, valid, received_at).await?;
         if inserted {
             if !postgres {
                 daily::add(tx, &e.id, &counted, 1).await?;

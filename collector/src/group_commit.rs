@@ -6,7 +6,7 @@
 //! one request's conflict (409) or failure never takes another's events with it.
 
 use crate::ingest::Valid;
-use crate::store::{write_events, InsertError, Store};
+use crate::store::{write_events, InsertError, Store, Tally};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most requests one transaction takes.
@@ -105,11 +105,14 @@ async fn write(
         .await?;
     let mut tx = store.pool.begin().await?;
     let mut outcomes = Vec::with_capacity(jobs.len());
+    // The daily counts of the whole batch, written once at its end: one statement per count.
+    let mut tally = Tally::default();
     for (events, received_at, settle_ms) in jobs {
         let mut savepoint = sqlx::Acquire::begin(&mut *tx).await?;
         match write_events(&mut savepoint, events, received_at, *settle_ms, &webhooks).await {
-            Ok(()) => {
+            Ok(kept) => {
                 savepoint.commit().await?;
+                tally.merge(kept);
                 outcomes.push(Ok(()));
             }
             Err(error) => {
@@ -118,6 +121,8 @@ async fn write(
             }
         }
     }
+    // One writer: no lock to spread, so shard 0.
+    tally.write(&mut tx, 0).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -148,14 +153,17 @@ mod tests {
             .insert(&events(&shown(first, "a")), "2026-11-30T08:00:00Z", 0)
             .await
             .unwrap();
+        // The conflicting request stores a new event before its conflict: all of it goes.
+        let third = "00000000-0000-4000-8000-000000000003";
+        let conflicting = format!("[{}, {}]", shown(third, "a"), shown(first, "other"));
         let jobs = vec![
             (events(&shown(second, "a")), "t".to_owned(), 0),
-            (events(&shown(first, "other")), "t".to_owned(), 0),
+            (events(&conflicting), "t".to_owned(), 0),
             (events(&shown(second, "a")), "t".to_owned(), 0),
         ];
         let outcomes = write(&store, &jobs).await.unwrap();
         assert!(outcomes[0].is_ok());
-        assert!(matches!(outcomes[1], Err(InsertError::Conflict(0))));
+        assert!(matches!(outcomes[1], Err(InsertError::Conflict(1))));
         assert!(
             outcomes[2].is_ok(),
             "a repeat in the same batch is idempotent"
@@ -165,6 +173,11 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(stored, 2);
+        let counted: i64 = sqlx::query_scalar("SELECT CAST(SUM(n) AS BIGINT) FROM daily_counts")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(counted, 2, "the daily counts count what is stored, once");
     }
 
     #[tokio::test]

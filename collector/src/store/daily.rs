@@ -7,6 +7,7 @@
 //! may go below zero (a deletion is subtracted from shard 0), the sum never does.
 
 use sqlx::{Any, Transaction};
+use std::collections::HashMap;
 use survey_widget::core::hash::fnv1a64;
 
 /// Milliseconds in a day: `day = at_ms / DAY_MS`, as in the migration.
@@ -32,33 +33,84 @@ pub(crate) struct CountedAs {
     pub week: String,
 }
 
-/// Adds `delta` (1 or -1) to the count of `event`, whose id is `id`.
-pub(crate) async fn add(
-    tx: &mut Transaction<'_, Any>,
-    id: &str,
-    event: &CountedAs,
-    delta: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8) \
-         ON CONFLICT (survey_id, kind, event, day, score, shard) \
-         DO UPDATE SET n = daily_counts.n + excluded.n, \
-         latest_ms = CASE WHEN excluded.latest_ms > daily_counts.latest_ms \
-         THEN excluded.latest_ms ELSE daily_counts.latest_ms END",
-    )
-    .bind(&event.survey_id)
-    .bind(&event.kind)
-    .bind(&event.event)
-    .bind(event.at_ms / DAY_MS)
-    .bind(&event.week)
-    .bind(event.score.unwrap_or(-1))
-    .bind(delta)
-    .bind(event.at_ms)
-    .bind(shard_of(id))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// The count changes of one transaction, written together by [`Tally::write`]: one upsert per
+/// count however many of its events changed it (a group commit's batch often holds hundreds of
+/// events of one survey and day).
+#[derive(Debug, Default)]
+pub(crate) struct Tally(HashMap<CountKey, Change>);
+
+/// A count: survey, kind, event, day and score (`-1` for none).
+type CountKey = (String, String, String, i64, i64);
+
+/// What a [`Tally`] adds to one count.
+#[derive(Debug)]
+struct Change {
+    n: i64,
+    week: String,
+    latest_ms: i64,
+}
+
+impl Tally {
+    /// Adds `delta` (1 or -1) to the count of `event`.
+    pub(crate) fn add(&mut self, event: &CountedAs, delta: i64) {
+        let key = (
+            event.survey_id.clone(),
+            event.kind.clone(),
+            event.event.clone(),
+            event.at_ms / DAY_MS,
+            event.score.unwrap_or(-1),
+        );
+        let change = self.0.entry(key).or_insert_with(|| Change {
+            n: 0,
+            week: event.week.clone(),
+            latest_ms: event.at_ms,
+        });
+        change.n += delta;
+        change.latest_ms = change.latest_ms.max(event.at_ms);
+    }
+
+    /// Takes in the changes of `other` (a request whose writes were kept).
+    pub(crate) fn merge(&mut self, other: Tally) {
+        for (key, change) in other.0 {
+            let mine = self.0.entry(key).or_insert(Change { n: 0, ..change });
+            mine.n += change.n;
+            mine.latest_ms = mine.latest_ms.max(change.latest_ms);
+        }
+    }
+
+    /// Writes the changes into `shard` of their counts, in `tx`.
+    pub(crate) async fn write(
+        self,
+        tx: &mut Transaction<'_, Any>,
+        shard: i64,
+    ) -> Result<(), sqlx::Error> {
+        for ((survey_id, kind, event, day, score), change) in self.0 {
+            if change.n == 0 {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO daily_counts \
+                 (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (survey_id, kind, event, day, score, shard) \
+                 DO UPDATE SET n = daily_counts.n + excluded.n, \
+                 latest_ms = CASE WHEN excluded.latest_ms > daily_counts.latest_ms \
+                 THEN excluded.latest_ms ELSE daily_counts.latest_ms END",
+            )
+            .bind(survey_id)
+            .bind(kind)
+            .bind(event)
+            .bind(day)
+            .bind(change.week)
+            .bind(score)
+            .bind(shard)
+            .bind(change.n)
+            .bind(change.latest_ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Where the stored event `id` is counted, if it is stored.
@@ -109,7 +161,10 @@ pub(crate) async fn recount(
         .bind(survey_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(&count_into_shard_0("COUNT(*), MAX(at_ms)", "survey_id = $1"))
+    sqlx::query(&count_into_shard_0(
+        "COUNT(*), MAX(at_ms)",
+        "survey_id = $1",
+    ))
     .bind(survey_id)
     .execute(&mut **tx)
     .await?;

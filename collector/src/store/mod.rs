@@ -14,7 +14,7 @@ mod daily;
 mod reports;
 
 pub use daily::DAY_MS;
-pub(crate) use daily::{recount as recount_daily, subtract_where as subtract_daily};
+pub(crate) use daily::{recount as recount_daily, subtract_where as subtract_daily, Tally};
 
 pub use reports::GroupedScoreCount;
 
@@ -273,7 +273,12 @@ impl Store {
             }
         }
         let mut tx = self.pool.begin().await?;
-        write_events(&mut tx, events, received_at, settle_ms, &webhooks).await?;
+        let tally = write_events(&mut tx, events, received_at, settle_ms, &webhooks).await?;
+        // Concurrent requests spread their counts over the shards (PostgreSQL row locks).
+        let shard = events
+            .first()
+            .map_or(0, |valid| daily::shard_of(&valid.event.id));
+        tally.write(&mut tx, shard).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -331,15 +336,17 @@ async fn insert_new<'c>(
     Ok(insert.execute(executor).await?.rows_affected() == 1)
 }
 
-/// Writes `events` in `tx` (see [`Store::insert`]); on a conflict, what it wrote is left for
-/// the caller to roll back.
+/// Writes `events` in `tx` (see [`Store::insert`]) and returns the daily count changes they
+/// make that are not written yet, for the caller to write in the same transaction ([`Tally`]);
+/// on a conflict, what it wrote is left for the caller to roll back.
 pub(crate) async fn write_events(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     events: &[Valid],
     received_at: &str,
     settle_ms: i64,
     webhooks: &[webhooks::Webhook],
-) -> Result<(), InsertError> {
+) -> Result<Tally, InsertError> {
+    let mut tally = Tally::default();
     for (index, valid) in events.iter().enumerate() {
         let Valid {
             event: e,
@@ -370,7 +377,7 @@ pub(crate) async fn write_events(
         let inserted = insert_new(&mut **tx, postgres, valid, received_at).await?;
         if inserted {
             if !postgres {
-                daily::add(tx, &e.id, &counted, 1).await?;
+                tally.add(&counted, 1);
             }
         } else {
             // A repeat: read the stored event, locked on PostgreSQL until this transaction ends
@@ -410,14 +417,14 @@ pub(crate) async fn write_events(
                     .execute(&mut **tx)
                     .await?;
                 if let Some(replaced) = replaced {
-                    daily::add(tx, &e.id, &replaced, -1).await?;
+                    tally.add(&replaced, -1);
                 }
-                daily::add(tx, &e.id, &counted, 1).await?;
+                tally.add(&counted, 1);
             }
         }
         if e.event == EventKind::Response && !webhooks.is_empty() {
             webhooks::enqueue(tx, webhooks, e, settle_ms).await?;
         }
     }
-    Ok(())
+    Ok(tally)
 }

@@ -64,7 +64,9 @@ function dropStreamAdapters(app) {
   const adapter = /intounderlying/i;
   const wasmFile = join(app, "survey-widget_bg.wasm");
   const module = binaryen.readBinary(readFileSync(wasmFile));
-  module.setFeatures(binaryen.Features.All);
+  // The features Trunk's wasm-opt runs with (index.html), and no newer encoding browsers lack.
+  const { BulkMemory, NontrappingFPToInt, SignExt, ReferenceTypes, Multivalue, MutableGlobals } = binaryen.Features;
+  module.setFeatures(BulkMemory | NontrappingFPToInt | SignExt | ReferenceTypes | Multivalue | MutableGlobals);
   const names = Array.from({ length: module.getNumExports() }, (_, i) =>
     binaryen.getExportInfo(module.getExportByIndex(i)).name);
   names.filter((name) => adapter.test(name)).forEach((name) => module.removeExport(name));

@@ -44,7 +44,8 @@ const probe = `<script>
   new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) __cls += e.value; })).observe({ type: "layout-shift", buffered: true });
   (function poll() {
     const host = document.querySelector("survey-widget-popup");
-    if (host && host.shadowRoot && host.shadowRoot.querySelector("[role=dialog]")) window.__visible = performance.now() - performance.getEntriesByName("survey-widget-start")[0].startTime;
+    /* Visible with its 11 choices, as PostHog's probe waits for its 11 buttons. */
+    if (host && host.shadowRoot && host.shadowRoot.querySelectorAll("input[type=radio]").length === 11) window.__visible = performance.now() - performance.getEntriesByName("survey-widget-start")[0].startTime;
     else requestAnimationFrame(poll);
   })();
 </script>`;

@@ -301,6 +301,18 @@ test("answered: later page views skip the widget module while the survey is held
   await context.close();
 });
 
+test("calls made right after init() wait for its start: show() in the same script shows the survey", async () => {
+  // init() spreads its work over several tasks; a show() queued behind it must find it started.
+  const config = surveyConfig({ trigger: { delay_seconds: 600 } });
+  const scriptTag = `<script src="/survey-widget.js"></script>
+    <script>SurveyWidget.init(${JSON.stringify(config)}); SurveyWidget.show("s");</script>`;
+  const { page, problems, context } = await open({ scriptTag });
+  await page.getByRole("dialog").waitFor({ timeout: 5_000 });
+  assert.equal(await page.getByRole("radio").count(), 11);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("track() before identify() made the visitor eligible still counts for this page view", async () => {
   const config = surveyConfig({ trigger: { event: "upgraded" }, segment: { attr: "plan", op: "eq", value: "pro" } });
   const { page, lines, context } = await open({ config, path: `/t/page${DEBUG}` });

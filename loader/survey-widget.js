@@ -163,7 +163,7 @@
       var text = configText(config);
       run(function () {
         return text.then(function (t) {
-          return languageText(t, true).then(function (language) { wasm.start(t, language); });
+          return languageText(t, true).then(function (language) { return wasm.start(t, language); });
         }, function () {});
       });
       text.then(function (t) {

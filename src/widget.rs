@@ -2,7 +2,7 @@
 //! renders there ([`SurveyPopup`]): the survey card wired to the outbox and to DOM events.
 
 use crate::browser::visitor::{visitor_id, visitor_language};
-use crate::browser::{json, outbox, page, shadow, storage, viewport};
+use crate::browser::{json, outbox, page, shadow, storage, task, viewport};
 use crate::core::config::{self, Config, ConfigError, Parsed, Survey};
 use crate::core::event::{report_attributes, Event, EventContext, EventKind};
 use crate::core::i18n::SurveyTexts;
@@ -58,7 +58,7 @@ pub fn SurveyWidget(
     view! { <div class="survey-widget" node_ref=host></div> }
 }
 
-/// One survey, in the visitor's language, sending `shown` when it mounts, `response` as soon as
+/// One survey, in the visitor's language, sending `shown` in the task after it mounts, `response` as soon as
 /// a score is chosen (again, with the same id, when the comment is added) and `dismissed` when
 /// closed without a score. Each event is also dispatched on `window` as a `survey-widget:*`
 /// `CustomEvent` (`shown`, `answered`, `completed`, `dismissed`) with the event as `detail`.
@@ -102,22 +102,25 @@ pub fn SurveyPopup(
     });
     let collector = StoredValue::new(config.collector.clone());
     let emit = move |dom_name: &'static str, event: Event| {
-        if preview {
-            return;
+        if !preview {
+            notify(dom_name, &event);
+            collector.with_value(|collector| outbox::enqueue(collector, event));
         }
-        page::dispatch(dom_name, &event_detail(&event));
-        let survey_id = event.survey_id.as_str();
-        storage::update(|state| match event.event {
-            EventKind::Shown => state.record_shown(survey_id),
-            EventKind::Response => state.record_response(survey_id, js_sys::Date::now()),
-            EventKind::Dismissed => state.record_dismissed(survey_id, js_sys::Date::now()),
-        });
-        collector.with_value(|collector| outbox::enqueue(collector, event));
     };
     let new_event = move |kind: EventKind| {
         context.with_value(|c| c.event(page::new_id(), kind, page::now_rfc3339()))
     };
-    emit("shown", new_event(EventKind::Shown));
+    if !preview {
+        let (shown, collector) = (new_event(EventKind::Shown), config.collector.clone());
+        // In tasks of their own, after the card's: all in one would be a long task on a slow
+        // phone.
+        wasm_bindgen_futures::spawn_local(async move {
+            task::next_task().await;
+            notify("shown", &shown);
+            task::next_task().await;
+            outbox::enqueue(&collector, shown);
+        });
+    }
 
     // One id for the response: the comment update reuses it, so the collector replaces it.
     let response_id = StoredValue::new(page::new_id());
@@ -170,6 +173,7 @@ pub fn SurveyPopup(
                     kind=kind
                     texts=texts.get_value()
                     inline=inline
+                    staged=!inline
                     appearance=appearance.clone()
                     on_score=on_score
                     on_comment=on_comment
@@ -180,6 +184,18 @@ pub fn SurveyPopup(
     }
 }
 
+/// Dispatches `event` on `window` as `survey-widget:{dom_name}` and notes it in the visitor's
+/// throttle state (the caller queues it for the collector).
+fn notify(dom_name: &'static str, event: &Event) {
+    page::dispatch(dom_name, &event_detail(event));
+    let survey_id = event.survey_id.as_str();
+    storage::update(|state| match event.event {
+        EventKind::Shown => state.record_shown(survey_id),
+        EventKind::Response => state.record_response(survey_id, js_sys::Date::now()),
+        EventKind::Dismissed => state.record_dismissed(survey_id, js_sys::Date::now()),
+    });
+}
+
 /// The event as a plain JS object, for `CustomEvent.detail`.
 fn event_detail(event: &Event) -> wasm_bindgen::JsValue {
     json::to_js(&event.to_json())
@@ -187,10 +203,14 @@ fn event_detail(event: &Event) -> wasm_bindgen::JsValue {
 
 /// Parses and validates config JSON text (see [`config::parse`]).
 pub fn parse_config(text: &str) -> Result<Parsed, ConfigError> {
-    let json = json::parse(text).map_err(|message| ConfigError {
+    config::parse(&read_config_json(text)?)
+}
+
+/// Config text as JSON, not yet validated (the first half of [`parse_config`]).
+pub(crate) fn read_config_json(text: &str) -> Result<Json, ConfigError> {
+    json::parse(text).map_err(|message| ConfigError {
         survey_id: None,
         path: String::new(),
         message: format!("not JSON: {message}"),
-    })?;
-    config::parse(&json)
+    })
 }

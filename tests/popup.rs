@@ -41,6 +41,11 @@ fn mount_popup() -> (HtmlElement, Arc<Mutex<Recorded>>) {
 
 /// [`mount_popup`] with the config text `config`.
 fn mount_popup_of(config: &str) -> (HtmlElement, Arc<Mutex<Recorded>>) {
+    mount_card(config, false)
+}
+
+/// A card of the config text `config`, its choices `staged` or not.
+fn mount_card(config: &str, staged: bool) -> (HtmlElement, Arc<Mutex<Recorded>>) {
     let parsed = parse(config).expect("test config parses");
     let survey = &parsed.config.surveys[0];
     let texts = SurveyTexts::resolve(&parsed.config, survey, &Language::from(&EN));
@@ -58,6 +63,7 @@ fn mount_popup_of(config: &str) -> (HtmlElement, Arc<Mutex<Recorded>>) {
                 on_score=Callback::new(move |s| r1.lock().unwrap().scores.push(s))
                 on_comment=Callback::new(move |c| r2.lock().unwrap().comments.push(c))
                 on_close=Callback::new(move |()| r3.lock().unwrap().closes += 1)
+                staged=staged
             />
         }
     })
@@ -99,6 +105,18 @@ async fn submit_comment(container: &HtmlElement, comment: &str) {
         .expect("submit button")
         .click();
     leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_staged_card_shows_its_question_first_and_its_choices_in_the_next_task() {
+    let (container, _) = mount_card(CONFIG, true);
+    leptos::task::tick().await;
+    let radios = || container.query_selector_all("input[type=radio]").unwrap().length();
+    assert!(text_of(&container, ".sw-question").contains("Acme"));
+    assert_eq!(radios(), 0, "the choices wait for the next task");
+    survey_widget::browser::task::next_task().await;
+    leptos::task::tick().await;
+    assert_eq!(radios(), 11);
 }
 
 #[wasm_bindgen_test]

@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod page;
 pub mod shadow;
 pub mod storage;
+pub mod task;
 pub mod transport;
 pub mod triggers;
 pub mod viewport;

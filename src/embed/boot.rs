@@ -1,22 +1,29 @@
 //! The functions the loader (`loader/survey-widget.js`) calls: one per `window.SurveyWidget`
 //! method. Each logs problems to the console and never throws into the host page.
 
-use crate::browser::{json, locales, outbox, page, shadow};
+use crate::browser::{json, locales, outbox, page, shadow, task};
+use crate::core::config;
 use crate::core::hash;
 use crate::core::json::Json;
 use crate::embed::runtime;
-use crate::widget::{parse_config, SurveyPopup};
+use crate::widget::{parse_config, read_config_json, SurveyPopup};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 /// `init(config)` / `data-config`: starts the widget with the config's JSON text, and the
-/// visitor's language file when the loader fetched one.
+/// visitor's language file when the loader fetched one. The work is spread over tasks (the
+/// queue and the language; the config's JSON; its validation; the page view and the surveys:
+/// see [`runtime::start`]), each short on a slow phone; the promise resolves when all are done,
+/// and the loader's later calls wait for it.
 #[wasm_bindgen]
-pub fn start(config_json: &str, language_json: Option<String>) {
+pub async fn start(config_json: String, language_json: Option<String>) {
     locales::add(language_json);
     // Events queued by an earlier page (a failed post, a reload while offline) go out first.
     outbox::flush();
-    let parsed = match parse_config(config_json) {
+    task::next_task().await;
+    let read = read_config_json(&config_json);
+    task::next_task().await;
+    let parsed = match read.and_then(|json| config::parse(&json)) {
         Ok(parsed) => parsed,
         Err(error) => return page::log_error(&error.to_string()),
     };
@@ -24,7 +31,8 @@ pub fn start(config_json: &str, language_json: Option<String>) {
         page::log_error(&skipped.to_string());
     }
     let debug = page::url().contains("survey_debug=1");
-    runtime::start(parsed.config, hash::fingerprint32(config_json), debug);
+    task::next_task().await;
+    runtime::start(parsed.config, hash::fingerprint32(&config_json), debug).await;
 }
 
 /// `identify(attributes)`: visitor attributes (a JSON object) for segment criteria.

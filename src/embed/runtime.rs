@@ -3,7 +3,7 @@
 //! core's ([`eligibility::check`], [`Progress`]); this module only feeds them facts and acts.
 
 use crate::browser::listener::Listener;
-use crate::browser::{page, shadow, storage, triggers, viewport, visitor};
+use crate::browser::{page, shadow, storage, task, triggers, viewport, visitor};
 use crate::core::config::{Config, Survey};
 use crate::core::eligibility::{self, Facts, Skip};
 use crate::core::json::Json;
@@ -79,10 +79,11 @@ fn with_runtime<R>(f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
     RUNTIME.with(|slot| slot.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
-/// Starts the widget: counts the page view, arms every eligible survey, and installs the
-/// scroll / exit-intent listeners once. Called again (a second `init()`, a framework mounting
-/// twice) it swaps the config but keeps this page view's state: still one survey per page view.
-pub fn start(config: Config, config_fingerprint: String, debug: bool) {
+/// Starts the widget: counts the page view and installs the scroll / exit-intent listeners once,
+/// then (in a task of its own) arms every eligible survey. Called again (a second `init()`, a
+/// framework mounting twice) it swaps the config but keeps this page view's state: still one
+/// survey per page view.
+pub async fn start(config: Config, config_fingerprint: String, debug: bool) {
     let old = RUNTIME.with(|slot| slot.borrow_mut().take());
     let (popup, shown_this_page_view, attributes) = match old {
         Some(old) => {
@@ -111,6 +112,7 @@ pub fn start(config: Config, config_fingerprint: String, debug: bool) {
     if !LISTENING.with(|l| l.replace(true)) {
         triggers::listen(on_scroll, || happened(Signal::ExitIntent, |_| true));
     }
+    task::next_task().await;
     evaluate();
 }
 
@@ -366,7 +368,8 @@ fn fire(survey_id: &str) {
     }
 }
 
-/// Mounts the pop-up in its own shadow root.
+/// Opens the pop-up: its host and shadow root now, the card in a task of its own (the two in
+/// one would make a long task on a slow phone).
 fn open(survey_id: &str) {
     let found = with_runtime(|rt| {
         let survey = rt.config.survey(survey_id).cloned()?;
@@ -392,6 +395,18 @@ fn open(survey_id: &str) {
     // A forced `show()` while another pop-up is open replaces it.
     if let Some(Some(replaced)) = replaced {
         replaced.close();
+    }
+    set_timeout(move || mount_card(mount, config, survey), Duration::ZERO);
+}
+
+/// Renders the card of `survey` into `mount`, if that is still the open pop-up's and empty (a
+/// forced `show()` may have replaced it meanwhile).
+fn mount_card(mount: web_sys::HtmlElement, config: Config, survey: Survey) {
+    let waiting = with_runtime(|rt| {
+        (rt.popup.as_ref()).is_some_and(|open| open.host.mount == mount && open.mounted.is_none())
+    });
+    if waiting != Some(true) {
+        return;
     }
     let on_close = Callback::new(move |()| {
         if let Some(Some(open)) = with_runtime(|rt| rt.popup.take()) {

@@ -5,6 +5,7 @@ use crate::core::i18n::SurveyTexts;
 use crate::core::metric::Kind;
 use crate::ui::{follow_up::FollowUp, scale::ScoreScale, thank_you::ThankYou};
 use leptos::prelude::*;
+use std::time::Duration;
 
 /// Id of the question element; it labels the dialog and the radio group.
 const QUESTION_ID: &str = "sw-question";
@@ -30,8 +31,22 @@ pub fn SurveyCard(
     on_comment: Callback<String>,
     /// Called when the visitor closes the card.
     on_close: Callback<()>,
+    /// Render the answer choices in the task after the rest of the card: two short tasks
+    /// instead of one long one on a slow phone (a pop-up's first render compiles much wasm).
+    #[prop(optional)]
+    staged: bool,
 ) -> impl IntoView {
     let (score, set_score) = signal(None::<u8>);
+    let (choices_due, set_choices_due) = signal(!staged);
+    if staged {
+        // A card closed before the timer fires has no signal left to set: nothing happens.
+        set_timeout(
+            move || {
+                let _ = set_choices_due.try_set(true);
+            },
+            Duration::ZERO,
+        );
+    }
     let (finished, set_finished) = signal(false);
     let close_button = NodeRef::<leptos::html::Button>::new();
     let category = move || score.get().and_then(|s| kind.categorize(s));
@@ -67,7 +82,7 @@ pub fn SurveyCard(
         Some(view! { <ThankYou text=text link=link /> })
     };
     let answering = move || {
-        (!finished.get()).then(|| {
+        (choices_due.get() && !finished.get()).then(|| {
             view! {
                 <ScoreScale
                     kind=kind

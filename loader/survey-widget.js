@@ -39,6 +39,12 @@
     };
   }
 
+  /* `start` spreads its work over tasks and resolves when done; the calls queued behind it wait
+     for it, but not for ever: a start that cannot finish (a trap: a bug) must not hold them. */
+  function settled(promise) {
+    return Promise.race([promise, new Promise(function (resolve) { setTimeout(resolve, 10000); })]);
+  }
+
   /* Queues `step` (run once the module is loaded, after every earlier call). */
   function run(step) {
     if (loading) loading = loading.then(guard(step));
@@ -163,7 +169,7 @@
       var text = configText(config);
       run(function () {
         return text.then(function (t) {
-          return languageText(t, true).then(function (language) { return wasm.start(t, language); });
+          return languageText(t, true).then(function (language) { return settled(wasm.start(t, language)); });
         }, function () {});
       });
       text.then(function (t) {

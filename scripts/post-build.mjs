@@ -65,12 +65,14 @@ function dropStreamAdapters(app) {
   const wasmFile = join(app, "survey-widget_bg.wasm");
   const module = binaryen.readBinary(readFileSync(wasmFile));
   // The features Trunk's wasm-opt runs with (index.html), and no newer encoding browsers lack.
-  const { BulkMemory, NontrappingFPToInt, SignExt, ReferenceTypes, Multivalue, MutableGlobals } = binaryen.Features;
-  module.setFeatures(BulkMemory | NontrappingFPToInt | SignExt | ReferenceTypes | Multivalue | MutableGlobals);
+  // (binaryen counts memory.copy and memory.fill as BulkMemoryOpt, part of --enable-bulk-memory.)
+  const { BulkMemory, BulkMemoryOpt, NontrappingFPToInt, SignExt, ReferenceTypes, Multivalue, MutableGlobals } = binaryen.Features;
+  module.setFeatures(BulkMemory | BulkMemoryOpt | NontrappingFPToInt | SignExt | ReferenceTypes | Multivalue | MutableGlobals);
   const names = Array.from({ length: module.getNumExports() }, (_, i) =>
     binaryen.getExportInfo(module.getExportByIndex(i)).name);
   names.filter((name) => adapter.test(name)).forEach((name) => module.removeExport(name));
   module.runPasses(["remove-unused-module-elements"]);
+  if (!module.validate()) throw new Error("post-build: the wasm without the stream adapters is not valid");
   writeFileSync(wasmFile, module.emitBinary());
   module.dispose();
 

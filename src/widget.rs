@@ -10,6 +10,7 @@ use crate::core::json::Json;
 use crate::core::map::Map;
 use crate::ui::card::SurveyCard;
 use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
 
 /// One survey for a Leptos app, rendered in its own shadow root (the app's CSS and the widget's
 /// stay apart) and wired like the script-tag widget: events go through the persistent outbox
@@ -101,26 +102,44 @@ pub fn SurveyPopup(
         ),
     });
     let collector = StoredValue::new(config.collector.clone());
-    let emit = move |dom_name: &'static str, event: Event| {
-        if !preview {
-            notify(dom_name, &event);
-            collector.with_value(|collector| outbox::enqueue(collector, event));
-        }
+    let queue = move |event: Event| {
+        collector.try_with_value(|collector| outbox::enqueue(collector, event));
     };
     let new_event = move |kind: EventKind| {
         context.with_value(|c| c.event(page::new_id(), kind, page::now_rfc3339()))
     };
-    if !preview {
-        let (shown, collector) = (new_event(EventKind::Shown), config.collector.clone());
-        // In tasks of their own, after the card's: all in one would be a long task on a slow
-        // phone.
-        wasm_bindgen_futures::spawn_local(async move {
-            task::next_task().await;
-            notify("shown", &shown);
-            task::next_task().await;
-            outbox::enqueue(&collector, shown);
-        });
-    }
+    // `shown` goes out once the card is on screen, in two tasks of its own (notified, then
+    // queued; with the render, all would be one long task on a slow phone). An answer or a
+    // dismissal before then sends it first, so the events keep their order.
+    let shown = Arc::new(Mutex::new(
+        (!preview).then(|| (new_event(EventKind::Shown), false)),
+    ));
+    let send_shown = move |and_queue: bool| {
+        let Ok(mut pending) = shown.lock() else {
+            return;
+        };
+        if let Some((event, notified @ false)) = &mut *pending {
+            notify("shown", event);
+            *notified = true;
+        }
+        if let Some((event, _)) = pending.take_if(|_| and_queue) {
+            queue(event);
+        }
+    };
+    let later = send_shown.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        task::next_task().await;
+        later(false);
+        task::next_task().await;
+        later(true);
+    });
+    let emit = move |dom_name: &'static str, event: Event| {
+        if !preview {
+            send_shown(true);
+            notify(dom_name, &event);
+            queue(event);
+        }
+    };
 
     // One id for the response: the comment update reuses it, so the collector replaces it.
     let response_id = StoredValue::new(page::new_id());
@@ -136,10 +155,11 @@ pub fn SurveyPopup(
     };
     let (score, set_score) = signal(None::<u8>);
     let (open, set_open) = signal(true);
+    let (emit_answer, emit_comment) = (emit.clone(), emit.clone());
     let on_score = Callback::new(move |chosen: u8| {
         set_score.set(Some(chosen));
         if let Some(event) = response(chosen, None) {
-            emit("answered", event);
+            emit_answer("answered", event);
         }
     });
     let on_comment = Callback::new(move |comment: String| {
@@ -150,7 +170,7 @@ pub fn SurveyPopup(
             return;
         };
         if event.comment.is_some() {
-            emit("completed", event);
+            emit_comment("completed", event);
         } else {
             page::dispatch("completed", &event_detail(&event));
         }

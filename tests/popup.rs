@@ -111,7 +111,12 @@ async fn submit_comment(container: &HtmlElement, comment: &str) {
 async fn a_staged_card_shows_its_question_first_and_its_choices_in_the_next_task() {
     let (container, _) = mount_card(CONFIG, true);
     leptos::task::tick().await;
-    let radios = || container.query_selector_all("input[type=radio]").unwrap().length();
+    let radios = || {
+        container
+            .query_selector_all("input[type=radio]")
+            .unwrap()
+            .length()
+    };
     assert!(text_of(&container, ".sw-question").contains("Acme"));
     assert_eq!(radios(), 0, "the choices wait for the next task");
     survey_widget::browser::task::next_task().await;
@@ -319,4 +324,59 @@ fn text_that_is_not_json_is_a_fresh_start_or_one_clear_error() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(error.starts_with("invalid config: not JSON: "), "{error}");
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_before_the_shown_event_went_out_sends_shown_first_and_once() {
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let window = web_sys::window().unwrap();
+    for name in ["shown", "answered"] {
+        let seen = seen.clone();
+        // Only this test's survey: other tests' cards send their own events meanwhile.
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::CustomEvent)>::new(
+            move |event: web_sys::CustomEvent| {
+                let survey = js_sys::Reflect::get(&event.detail(), &"survey_id".into()).unwrap();
+                if survey.as_string().as_deref() == Some("order") {
+                    seen.lock().unwrap().push(name.to_string());
+                }
+            },
+        );
+        window
+            .add_event_listener_with_callback(
+                &format!("survey-widget:{name}"),
+                listener.as_ref().unchecked_ref(),
+            )
+            .unwrap();
+        listener.forget();
+    }
+    let parsed = parse(&CONFIG.replace(r#""id": "nps""#, r#""id": "order""#)).expect("parses");
+    let survey = parsed.config.surveys[0].clone();
+    let config = parsed.config;
+    let document = window.document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    leptos::mount::mount_to(container.clone(), move || {
+        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=true /> }
+    })
+    .forget();
+    leptos::task::tick().await;
+    let root = find(&container, ".survey-widget")
+        .and_then(|host| host.shadow_root())
+        .expect("the component's shadow root");
+    let radio: HtmlElement = root
+        .query_selector("input[type=radio][value=\"9\"]")
+        .unwrap()
+        .expect("the choices of an inline card are there at once")
+        .unchecked_into();
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "shown waits for a task of its own"
+    );
+    radio.click();
+    leptos::task::tick().await;
+    assert_eq!(*seen.lock().unwrap(), ["shown", "answered"]);
+    for _ in 0..3 {
+        survey_widget::browser::task::next_task().await;
+    }
+    assert_eq!(*seen.lock().unwrap(), ["shown", "answered"], "shown once");
 }

@@ -73,13 +73,10 @@ impl Store {
         ] {
             sqlx::query(sql).bind(visitor_id).execute(&mut *tx).await?;
         }
-        crate::store::subtract_daily(&mut tx, "visitor_id = $1", visitor_id.to_owned()).await?;
-        let deleted = sqlx::query("DELETE FROM events WHERE visitor_id = $1")
-            .bind(visitor_id)
-            .execute(&mut *tx)
-            .await?;
+        let deleted =
+            crate::store::delete_counted(&mut tx, "visitor_id = $1", visitor_id.to_owned()).await?;
         tx.commit().await?;
-        Ok(deleted.rows_affected())
+        Ok(deleted)
     }
 
     /// Erases events that happened before `before_ms` and cancels their pending deliveries;
@@ -95,13 +92,9 @@ impl Store {
         ] {
             sqlx::query(sql).bind(before_ms).execute(&mut *tx).await?;
         }
-        crate::store::subtract_daily(&mut tx, "at_ms < $1", before_ms).await?;
-        let deleted = sqlx::query("DELETE FROM events WHERE at_ms < $1")
-            .bind(before_ms)
-            .execute(&mut *tx)
-            .await?;
+        let deleted = crate::store::delete_counted(&mut tx, "at_ms < $1", before_ms).await?;
         tx.commit().await?;
-        Ok(deleted.rows_affected())
+        Ok(deleted)
     }
 }
 

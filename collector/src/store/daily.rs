@@ -7,7 +7,7 @@
 //! may go below zero (a deletion is subtracted from shard 0), the sum never does.
 
 use sqlx::{Any, Transaction};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use survey_widget::core::hash::fnv1a64;
 
 /// Milliseconds in a day: `day = at_ms / DAY_MS`, as in the migration.
@@ -35,9 +35,10 @@ pub(crate) struct CountedAs {
 
 /// The count changes of one transaction, written together by [`Tally::write`]: one upsert per
 /// count however many of its events changed it (a group commit's batch often holds hundreds of
-/// events of one survey and day).
+/// events of one survey and day), in key order, so that two PostgreSQL transactions lock the
+/// rows they share in the same order (never a deadlock).
 #[derive(Debug, Default)]
-pub(crate) struct Tally(HashMap<CountKey, Change>);
+pub(crate) struct Tally(BTreeMap<CountKey, Change>);
 
 /// A count: survey, kind, event, day and score (`-1` for none).
 type CountKey = (String, String, String, i64, i64);
@@ -124,27 +125,53 @@ pub(crate) async fn counted_as(
         .await
 }
 
-/// Subtracts the events that `condition` (a `WHERE` clause over `events`, with `$1`) selects,
-/// before they are deleted (from shard 0: only the sum of the shards counts).
-pub(crate) async fn subtract_where(
+/// Deletes the events that `condition` (a `WHERE` clause over `events`, with `$1`) selects and
+/// subtracts them from their counts (in shard 0: only the sum of the shards counts); returns
+/// how many were deleted. On PostgreSQL one statement does both, so an event written
+/// meanwhile is either deleted and subtracted or neither; on SQLite the transaction already
+/// holds the one write lock.
+pub(crate) async fn delete_counted<B>(
     tx: &mut Transaction<'_, Any>,
     condition: &str,
-    bind: impl for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + 'static,
-) -> Result<(), sqlx::Error> {
-    let sql = count_into_shard_0("-COUNT(*), 0", condition);
-    sqlx::query(&sql).bind(bind).execute(&mut **tx).await?;
-    Ok(())
+    bind: B,
+) -> Result<u64, sqlx::Error>
+where
+    B: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + Clone + 'static,
+{
+    if tx.backend_name() == "PostgreSQL" {
+        let subtract = count_into_shard_0("-COUNT(*), 0", "gone WHERE TRUE");
+        let sql = format!(
+            "WITH gone AS (DELETE FROM events WHERE {condition} \
+             RETURNING survey_id, kind, event, at_ms, week, score), \
+             counted AS ({subtract}) SELECT COUNT(*) FROM gone"
+        );
+        let deleted: i64 = sqlx::query_scalar(&sql)
+            .bind(bind)
+            .fetch_one(&mut **tx)
+            .await?;
+        return Ok(u64::try_from(deleted).unwrap_or(0));
+    }
+    let subtract = count_into_shard_0("-COUNT(*), 0", &format!("events WHERE {condition}"));
+    sqlx::query(&subtract)
+        .bind(bind.clone())
+        .execute(&mut **tx)
+        .await?;
+    let deleted = sqlx::query(&format!("DELETE FROM events WHERE {condition}"))
+        .bind(bind)
+        .execute(&mut **tx)
+        .await?;
+    Ok(deleted.rows_affected())
 }
 
-/// An upsert into shard 0 of the events that `condition` selects, grouped as the counts are,
-/// with `n_and_latest` as the values of `n` and `latest_ms`. A row that is there already gets
-/// the new `n` added (its `latest_ms` is kept).
-fn count_into_shard_0(n_and_latest: &str, condition: &str) -> String {
+/// An upsert into shard 0 of the events that `source` (`table WHERE condition`) selects,
+/// grouped as the counts are, with `n_and_latest` as the values of `n` and `latest_ms`. A row
+/// that is there already gets the new `n` added (its `latest_ms` is kept).
+fn count_into_shard_0(n_and_latest: &str, source: &str) -> String {
     // The `WHERE` before `GROUP BY` also keeps SQLite from reading `ON CONFLICT` as a join's.
     format!(
         "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
          SELECT survey_id, kind, event, at_ms / {DAY_MS}, MIN(week), COALESCE(score, -1), 0, \
-         {n_and_latest} FROM events WHERE {condition} \
+         {n_and_latest} FROM {source} \
          GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1) \
          ON CONFLICT (survey_id, kind, event, day, score, shard) \
          DO UPDATE SET n = daily_counts.n + excluded.n"
@@ -163,7 +190,7 @@ pub(crate) async fn recount(
         .await?;
     sqlx::query(&count_into_shard_0(
         "COUNT(*), MAX(at_ms)",
-        "survey_id = $1",
+        "events WHERE survey_id = $1",
     ))
     .bind(survey_id)
     .execute(&mut **tx)

@@ -14,7 +14,7 @@ mod daily;
 mod reports;
 
 pub use daily::DAY_MS;
-pub(crate) use daily::{recount as recount_daily, subtract_where as subtract_daily, Tally};
+pub(crate) use daily::{delete_counted, recount as recount_daily, Tally};
 
 pub use reports::GroupedScoreCount;
 
@@ -300,17 +300,16 @@ impl Store {
 }
 
 /// Inserts `valid`'s event if its id is new and says whether it was: `false` for a repeat,
-/// which changes nothing here (see [`write_events`]). On PostgreSQL the same statement counts
-/// it ([`INSERT_COUNTED`]); on SQLite, which has no data-modifying `WITH` and whose writes are
-/// in-process and cheap, the caller does.
+/// which changes nothing here (see [`write_events`]). With `counted` (PostgreSQL only) the same
+/// statement also counts it ([`INSERT_COUNTED`]); otherwise the caller does.
 async fn insert_new<'c>(
     executor: impl Executor<'c, Database = sqlx::Any>,
-    postgres: bool,
+    counted: bool,
     valid: &Valid,
     received_at: &str,
 ) -> Result<bool, sqlx::Error> {
     let e = &valid.event;
-    let insert = sqlx::query(if postgres { INSERT_COUNTED } else { INSERT })
+    let insert = sqlx::query(if counted { INSERT_COUNTED } else { INSERT })
         .bind(&e.id)
         .bind(e.event.key())
         .bind(&e.survey_id)
@@ -328,7 +327,7 @@ async fn insert_new<'c>(
         .bind(&e.survey_version)
         .bind(received_at)
         .bind(e.comment.as_deref().map(str::to_lowercase));
-    let insert = if postgres {
+    let insert = if counted {
         insert.bind(daily::shard_of(&e.id))
     } else {
         insert
@@ -373,12 +372,11 @@ pub(crate) async fn write_events(
             at_ms: *at_ms,
             week: week.clone(),
         };
+        // Counted at the end, all counts in one order (see [`Tally`]), not row by row.
+        let inserted = insert_new(&mut **tx, false, valid, received_at).await?;
         let postgres = tx.backend_name() == "PostgreSQL";
-        let inserted = insert_new(&mut **tx, postgres, valid, received_at).await?;
         if inserted {
-            if !postgres {
-                tally.add(&counted, 1);
-            }
+            tally.add(&counted, 1);
         } else {
             // A repeat: read the stored event, locked on PostgreSQL until this transaction ends
             // (a concurrent repeat waits, then sees this one's result and counts nothing twice).

@@ -71,6 +71,23 @@ fn mount_card(config: &str, staged: bool) -> (HtmlElement, Arc<Mutex<Recorded>>)
     (container, recorded)
 }
 
+/// The public `SurveyWidget` component, inline, of the config text `config`, mounted into a
+/// fresh element (returned) and given a tick to render.
+async fn mount_inline_widget(config: &str) -> HtmlElement {
+    let parsed = parse(config).expect("test config parses");
+    let survey = parsed.config.surveys[0].clone();
+    let config = parsed.config;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    leptos::mount::mount_to(container.clone(), move || {
+        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=true /> }
+    })
+    .forget();
+    leptos::task::tick().await;
+    container
+}
+
 fn find(container: &HtmlElement, selector: &str) -> Option<HtmlElement> {
     container
         .query_selector(selector)
@@ -269,17 +286,7 @@ async fn escape_and_the_close_button_close() {
 
 #[wasm_bindgen_test]
 async fn the_leptos_component_renders_inside_its_own_shadow_root() {
-    let parsed = parse(CONFIG).expect("test config parses");
-    let survey = parsed.config.surveys[0].clone();
-    let config = parsed.config;
-    let document = web_sys::window().unwrap().document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    leptos::mount::mount_to(container.clone(), move || {
-        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=true /> }
-    })
-    .forget();
-    leptos::task::tick().await;
+    let container = mount_inline_widget(CONFIG).await;
     let host = find(&container, ".survey-widget").expect("the component's host element");
     let root = host.shadow_root().expect("an open shadow root");
     assert!(
@@ -349,17 +356,8 @@ async fn an_answer_before_the_shown_event_went_out_sends_shown_first_and_once() 
             .unwrap();
         listener.forget();
     }
-    let parsed = parse(&CONFIG.replace(r#""id": "nps""#, r#""id": "order""#)).expect("parses");
-    let survey = parsed.config.surveys[0].clone();
-    let config = parsed.config;
-    let document = window.document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    leptos::mount::mount_to(container.clone(), move || {
-        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=true /> }
-    })
-    .forget();
-    leptos::task::tick().await;
+    let container =
+        mount_inline_widget(&CONFIG.replace(r#""id": "nps""#, r#""id": "order""#)).await;
     let root = find(&container, ".survey-widget")
         .and_then(|host| host.shadow_root())
         .expect("the component's shadow root");

@@ -6,7 +6,7 @@
 //! one request's conflict (409) or failure never takes another's events with it.
 
 use crate::ingest::Valid;
-use crate::store::{write_events, InsertError, Store, Tally};
+use crate::store::{insert_new, lone_event, write_events, CountedAs, InsertError, Store, Tally};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most requests one transaction takes.
@@ -108,6 +108,15 @@ async fn write(
     // The daily counts of the whole batch, written once at its end: one statement per count.
     let mut tally = Tally::default();
     for (events, received_at, settle_ms) in jobs {
+        // A new event with nothing else to write needs no savepoint: its one statement is all
+        // or nothing, and if it fails, the whole batch does.
+        if let Some(lone) = lone_event(events, &webhooks) {
+            if insert_new(&mut *tx, false, lone, received_at).await? {
+                tally.add(&CountedAs::of(lone), 1);
+                outcomes.push(Ok(()));
+                continue;
+            }
+        }
         let mut savepoint = sqlx::Acquire::begin(&mut *tx).await?;
         match write_events(&mut savepoint, events, received_at, *settle_ms, &webhooks).await {
             Ok(kept) => {

@@ -6,6 +6,7 @@
 //! Every change is an upsert of a delta, so a count is the **sum of its shards**; one shard's row
 //! may go below zero (a deletion is subtracted from shard 0), the sum never does.
 
+use crate::ingest::Valid;
 use sqlx::{Any, Transaction};
 use std::collections::BTreeMap;
 use survey_widget::core::hash::fnv1a64;
@@ -31,6 +32,21 @@ pub(crate) struct CountedAs {
     pub score: Option<i64>,
     pub at_ms: i64,
     pub week: String,
+}
+
+impl CountedAs {
+    /// Where `valid` is counted once stored.
+    pub(crate) fn of(valid: &Valid) -> CountedAs {
+        let e = &valid.event;
+        CountedAs {
+            survey_id: e.survey_id.clone(),
+            kind: e.kind.key().into(),
+            event: e.event.key().into(),
+            score: e.score.map(i64::from),
+            at_ms: valid.at_ms,
+            week: valid.week.clone(),
+        }
+    }
 }
 
 /// The count changes of one transaction, written together by [`Tally::write`]: one upsert per

@@ -14,7 +14,7 @@ mod daily;
 mod reports;
 
 pub use daily::DAY_MS;
-pub(crate) use daily::{delete_counted, recount as recount_daily, Tally};
+pub(crate) use daily::{delete_counted, recount as recount_daily, CountedAs, Tally};
 
 pub use reports::GroupedScoreCount;
 
@@ -263,12 +263,8 @@ impl Store {
         let webhooks = self.webhooks_for(events).await?;
         // The common request, one new event with nothing else to write, is one statement (its
         // own transaction): no BEGIN and COMMIT round trips. A repeat takes the full path.
-        if let [single] = events {
-            if self.postgres
-                && single.attributes.is_empty()
-                && webhooks.is_empty()
-                && insert_new(&self.pool, true, single, received_at).await?
-            {
+        if let Some(lone) = lone_event(events, &webhooks).filter(|_| self.postgres) {
+            if insert_new(&self.pool, true, lone, received_at).await? {
                 return Ok(());
             }
         }
@@ -299,10 +295,22 @@ impl Store {
     }
 }
 
+/// The one event of a request that has nothing else to write (no attributes, no webhook to
+/// queue for): if it is new, its insert alone is the whole request.
+pub(crate) fn lone_event<'a>(
+    events: &'a [Valid],
+    webhooks: &[webhooks::Webhook],
+) -> Option<&'a Valid> {
+    match events {
+        [lone] if lone.attributes.is_empty() && webhooks.is_empty() => Some(lone),
+        _ => None,
+    }
+}
+
 /// Inserts `valid`'s event if its id is new and says whether it was: `false` for a repeat,
 /// which changes nothing here (see [`write_events`]). With `counted` (PostgreSQL only) the same
 /// statement also counts it ([`INSERT_COUNTED`]); otherwise the caller does.
-async fn insert_new<'c>(
+pub(crate) async fn insert_new<'c>(
     executor: impl Executor<'c, Database = sqlx::Any>,
     counted: bool,
     valid: &Valid,
@@ -364,14 +372,7 @@ pub(crate) async fn write_events(
             .execute(&mut **tx)
             .await?;
         }
-        let counted = daily::CountedAs {
-            survey_id: e.survey_id.clone(),
-            kind: e.kind.key().into(),
-            event: e.event.key().into(),
-            score: e.score.map(i64::from),
-            at_ms: *at_ms,
-            week: week.clone(),
-        };
+        let counted = daily::CountedAs::of(valid);
         // Counted at the end, all counts in one order (see [`Tally`]), not row by row.
         let inserted = insert_new(&mut **tx, false, valid, received_at).await?;
         let postgres = tx.backend_name() == "PostgreSQL";

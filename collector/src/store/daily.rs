@@ -130,17 +130,6 @@ impl Tally {
     }
 }
 
-/// Where the stored event `id` is counted, if it is stored.
-pub(crate) async fn counted_as(
-    tx: &mut Transaction<'_, Any>,
-    id: &str,
-) -> Result<Option<CountedAs>, sqlx::Error> {
-    sqlx::query_as("SELECT survey_id, kind, event, score, at_ms, week FROM events WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
-}
-
 /// Deletes the events that `condition` (a `WHERE` clause over `events`, with `$1`) selects and
 /// subtracts them from their counts (in shard 0: only the sum of the shards counts); returns
 /// how many were deleted. On PostgreSQL one statement does both, so an event written

@@ -167,12 +167,12 @@ impl From<sqlx::Error> for InsertError {
     }
 }
 
-/// What a repeated id must keep: the same event, survey, kind and visitor.
-#[derive(FromRow, PartialEq)]
-struct Identity {
-    event: String,
-    survey_id: String,
-    kind: String,
+/// A stored event, as a repeat of its id reads it: where it is counted, and its visitor (a
+/// repeat must keep the event, survey, kind and visitor).
+#[derive(FromRow)]
+struct Stored {
+    #[sqlx(flatten)]
+    counted: daily::CountedAs,
     visitor_id: Option<String>,
 }
 
@@ -354,6 +354,7 @@ pub(crate) async fn write_events(
     webhooks: &[webhooks::Webhook],
 ) -> Result<Tally, InsertError> {
     let mut tally = Tally::default();
+    let postgres = tx.backend_name() == "PostgreSQL";
     for (index, valid) in events.iter().enumerate() {
         let Valid {
             event: e,
@@ -375,30 +376,28 @@ pub(crate) async fn write_events(
         let counted = daily::CountedAs::of(valid);
         // Counted at the end, all counts in one order (see [`Tally`]), not row by row.
         let inserted = insert_new(&mut **tx, false, valid, received_at).await?;
-        let postgres = tx.backend_name() == "PostgreSQL";
         if inserted {
             tally.add(&counted, 1);
         } else {
             // A repeat: read the stored event, locked on PostgreSQL until this transaction ends
             // (a concurrent repeat waits, then sees this one's result and counts nothing twice).
             let lock = if postgres { " FOR UPDATE" } else { "" };
-            let stored: Identity = sqlx::query_as(&format!(
-                "SELECT event, survey_id, kind, visitor_id FROM events WHERE id = $1{lock}"
+            let stored: Stored = sqlx::query_as(&format!(
+                "SELECT survey_id, kind, event, score, at_ms, week, visitor_id FROM events \
+                 WHERE id = $1{lock}"
             ))
             .bind(&e.id)
             .fetch_one(&mut **tx)
             .await?;
-            let sent = Identity {
-                event: e.event.key().into(),
-                survey_id: e.survey_id.clone(),
-                kind: e.kind.key().into(),
-                visitor_id: e.visitor_id.clone(),
-            };
-            if stored != sent {
+            let was = &stored.counted;
+            let same = was.event == counted.event
+                && was.survey_id == counted.survey_id
+                && was.kind == counted.kind
+                && stored.visitor_id == e.visitor_id;
+            if !same {
                 return Err(InsertError::Conflict(index));
             }
             if e.event == EventKind::Response {
-                let replaced = daily::counted_as(tx, &e.id).await?;
                 sqlx::query(REPLACE_RESPONSE)
                     .bind(&e.id)
                     .bind(e.score.map(i64::from))
@@ -415,9 +414,7 @@ pub(crate) async fn write_events(
                     .bind(received_at)
                     .execute(&mut **tx)
                     .await?;
-                if let Some(replaced) = replaced {
-                    tally.add(&replaced, -1);
-                }
+                tally.add(&stored.counted, -1);
                 tally.add(&counted, 1);
             }
         }

@@ -153,17 +153,7 @@ pub async fn access_page(
         header.top { h1 { "Users and tokens" } }
         section.card {
             h2 { "Users" }
-            table {
-                thead { tr { th { "Email" } th { "Role" } th { span.visually-hidden { "Actions" } } } }
-                tbody {
-                    @for user in &users {
-                        tr {
-                            td { (user.email) } td { (user.role) }
-                            td { button type="button" data-delete=(format!("/v1/users/{}", user.id)) aria-label=(format!("Remove {}", user.email)) { "Remove" } }
-                        }
-                    }
-                }
-            }
+            (removable_table("Email", "Remove", users.iter().map(|u| (&u.email, &u.role, format!("/v1/users/{}", u.id)))))
             form #user-form.inline-form data-csrf=(csrf) {
                 label for="user-email" { "Email" }
                 input #user-email type="email" name="email" required;
@@ -178,17 +168,7 @@ pub async fn access_page(
         section.card {
             h2 { "API tokens" }
             p.hint { "Send as Authorization: Bearer TOKEN. A token is shown once, when created." }
-            table {
-                thead { tr { th { "Name" } th { "Role" } th { span.visually-hidden { "Actions" } } } }
-                tbody {
-                    @for token in &tokens {
-                        tr {
-                            td { (token.name) } td { (token.role) }
-                            td { button type="button" data-delete=(format!("/v1/tokens/{}", token.id)) aria-label=(format!("Revoke {}", token.name)) { "Revoke" } }
-                        }
-                    }
-                }
-            }
+            (removable_table("Name", "Revoke", tokens.iter().map(|t| (&t.name, &t.role, format!("/v1/tokens/{}", t.id)))))
             form #token-form.inline-form data-csrf=(csrf) {
                 label for="token-name" { "Name" }
                 input #token-name name="name" required maxlength="100";
@@ -201,6 +181,28 @@ pub async fn access_page(
         }
     };
     Ok(Html(layout("Users and tokens", Some(&principal), body)))
+}
+
+/// A table of named entries with their role, each with a button (`verb`, e.g. "Remove") that
+/// the console's script sends as a `DELETE` to the entry's URL. `rows`: name, role, URL.
+fn removable_table<'a>(
+    name_header: &str,
+    verb: &str,
+    rows: impl Iterator<Item = (&'a String, &'a String, String)>,
+) -> Markup {
+    html! {
+        table {
+            thead { tr { th { (name_header) } th { "Role" } th { span.visually-hidden { "Actions" } } } }
+            tbody {
+                @for (name, role, url) in rows {
+                    tr {
+                        td { (name) } td { (role) }
+                        td { button type="button" data-delete=(url) aria-label=(format!("{verb} {name}")) { (verb) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `GET /admin/webhooks`: webhooks with their recent deliveries, a form to add one, and a

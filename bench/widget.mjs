@@ -4,7 +4,7 @@
 // loopback with a cold cache, at full speed and with the CPU slowed 4x (DevTools'
 // Emulation.setCPUThrottlingRate, Lighthouse's mobile setting), the median over RUNS page loads
 // of: script tag start -> survey visible, main-thread tasks over 50 ms and the worst one, ours
-// next to PostHog's (see posthog.mjs); layout shift on the host page, JS heap and wasm memory
+// next to PostHog's (see posthog.mjs) and the host page's own without any survey script; layout shift on the host page, JS heap and wasm memory
 // after the survey shows; and the bytes an ineligible visitor downloads.
 // Run through scripts/bench.sh (it builds everything and fetches the peers' packages first).
 import { join } from "node:path";
@@ -88,11 +88,32 @@ async function ours(cpuRate) {
   return samples;
 }
 
+/** RUNS loads of the same host page without any survey script, the CPU slowed `cpuRate` times:
+ *  its own tasks over 50 ms (first layout and paint) in the first `windowMs` after the point
+ *  where our script tag would start. What of ours' count is the page's, not the widget's. */
+async function hostAlone(cpuRate, windowMs) {
+  const samples = { longTasks: [], worstTask: [] };
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext();
+    const beforeLoad = async (page) => {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
+    };
+    const { page } = await openSurveyPage(browser, collector.url, { head: probe, body, context, beforeLoad, scriptTag: "" });
+    await page.waitForTimeout(windowMs + 300);
+    const measured = await page.evaluate((ms) => __tasksUntil(performance.getEntriesByName("survey-widget-start")[0].startTime + ms), windowMs);
+    for (const key of ["longTasks", "worstTask"]) samples[key].push(measured[key]);
+    await context.close();
+  }
+  return samples;
+}
+
 try {
   const fast = await ours(1);
   const slow = await ours(4);
   const peer = (rate) => posthogTimeToVisible(browser, join(PEERS, "posthog-js/package"), RUNS, body, rate).catch((error) => error);
   const [posthogFast, posthogSlow] = [await peer(1), await peer(4)];
+  const [hostFast, hostSlow] = [await hostAlone(1, median(fast.visible)), await hostAlone(4, median(slow.visible))];
   const context = await browser.newContext();
   let bytes = 0;
   const files = [];
@@ -119,7 +140,9 @@ try {
     console.log(`${label}`.padEnd(46));
     console.log("  ours".padEnd(46) + cell(fast, key).padStart(22) + cell(slow, key).padStart(24));
     console.log("  PostHog (core + surveys.js, on loopback)".padEnd(46) + cell(posthogFast, key).padStart(22) + cell(posthogSlow, key).padStart(24));
+    if (key !== "visible") console.log("  the host page alone, no survey script".padEnd(46) + cell(hostFast, key).padStart(22) + cell(hostSlow, key).padStart(24));
   }
+  console.log("(the host page alone: in as long as ours took to show; its tasks are in every row above)");
   if (posthogFast instanceof Error) console.log(`PostHog not measured: ${posthogFast.message}`);
   else console.log(`PostHog fetched ${kb(posthogFast.bytes).trim()} per load, uncompressed`);
   const samples = fast;

@@ -39,6 +39,11 @@
     };
   }
 
+  /* Runs `step` in a later task of its own. */
+  function later(step) {
+    setTimeout(step, 0);
+  }
+
   /* `start` spreads its work over tasks and resolves when done; the calls queued behind it wait
      for it, but not for ever: a start that cannot finish (a trap: a bug) must not hold them. */
   function settled(promise) {
@@ -57,7 +62,7 @@
       return module.default({ module_or_path: new URL("app/survey-widget_bg.wasm", base) }).then(function () {
         wasm = module;
         /* The queued calls run in a later task than the instantiation: no long task. */
-        return new Promise(function (resolve) { setTimeout(resolve, 0); });
+        return new Promise(later);
       });
     }).catch(function (error) { fail("could not load the widget from " + base.href, error); });
     held.splice(0).forEach(run);
@@ -172,8 +177,13 @@
           return languageText(t, true).then(function (language) { return settled(wasm.start(t, language)); });
         }, function () {});
       });
+      /* The decision and the downloads each in a task of its own, after this script's: on a
+         slow phone the three together block the page for over 50 ms (a long task). */
       text.then(function (t) {
-        if (mayShow(t)) { languageText(t); load(); } else dormant = t;
+        later(function () {
+          if (!mayShow(t)) dormant = t;
+          else later(function () { languageText(t); load(); });
+        });
       }, function (error) { fail("could not load the config " + String(config), error); });
     },
     identify: function (attributes) { call("identify", [JSON.stringify(attributes || {})]); },
@@ -206,8 +216,7 @@
             });
           }, function () {});
         });
-        text.then(languageText, function () {});
-        load();
+        later(function () { text.then(languageText, function () {}); load(); });
       }
     });
   }

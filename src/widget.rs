@@ -8,7 +8,7 @@ use crate::core::event::{report_attributes, Event, EventContext, EventKind};
 use crate::core::i18n::SurveyTexts;
 use crate::core::json::Json;
 use crate::core::map::Map;
-use crate::ui::card::SurveyCard;
+use crate::ui::{card::SurveyCard, ready_after_a_task};
 use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
 
@@ -59,9 +59,9 @@ pub fn SurveyWidget(
     view! { <div class="survey-widget" node_ref=host></div> }
 }
 
-/// One survey, in the visitor's language, sending `shown` in the task after it mounts, `response` as soon as
-/// a score is chosen (again, with the same id, when the comment is added) and `dismissed` when
-/// closed without a score. Each event is also dispatched on `window` as a `survey-widget:*`
+/// One survey, in the visitor's language, sending `shown` once it is on screen, `response` as
+/// soon as a score is chosen (again, with the same id, when the comment is added) and
+/// `dismissed` when closed without a score. Each event is also dispatched on `window` as a `survey-widget:*`
 /// `CustomEvent` (`shown`, `answered`, `completed`, `dismissed`) with the event as `detail`.
 /// Expects to be mounted inside a shadow root that has the widget's stylesheet.
 #[component]
@@ -126,9 +126,15 @@ pub fn SurveyPopup(
             queue(event);
         }
     };
+    // A pop-up renders in steps (see `ready_after_a_task`): its card one task after this, the
+    // card's choices one task after that.
+    let card_due = ready_after_a_task(!inline);
     let later = send_shown.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        task::next_task().await;
+        // Behind the timers of the card and of its choices (timers run in order).
+        for _ in 0..if inline { 1 } else { 2 } {
+            task::next_task().await;
+        }
         later(false);
         task::next_task().await;
         later(true);
@@ -187,7 +193,7 @@ pub fn SurveyPopup(
     let (kind, appearance) = (survey.kind, survey.appearance.clone());
     let texts = StoredValue::new(texts);
     move || {
-        open.get().then(|| {
+        (open.get() && card_due.get()).then(|| {
             view! {
                 <SurveyCard
                     kind=kind

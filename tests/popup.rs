@@ -74,6 +74,11 @@ fn mount_card(config: &str, staged: bool) -> (HtmlElement, Arc<Mutex<Recorded>>)
 /// The public `SurveyWidget` component, inline, of the config text `config`, mounted into a
 /// fresh element (returned) and given a tick to render.
 async fn mount_inline_widget(config: &str) -> HtmlElement {
+    mount_widget(config, true).await
+}
+
+/// [`mount_inline_widget`], `inline` or as a pop-up.
+async fn mount_widget(config: &str, inline: bool) -> HtmlElement {
     let parsed = parse(config).expect("test config parses");
     let survey = parsed.config.surveys[0].clone();
     let config = parsed.config;
@@ -81,7 +86,7 @@ async fn mount_inline_widget(config: &str) -> HtmlElement {
     let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();
     leptos::mount::mount_to(container.clone(), move || {
-        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=true /> }
+        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=inline /> }
     })
     .forget();
     leptos::task::tick().await;
@@ -377,4 +382,74 @@ async fn an_answer_before_the_shown_event_went_out_sends_shown_first_and_once() 
         survey_widget::browser::task::next_task().await;
     }
     assert_eq!(*seen.lock().unwrap(), ["shown", "answered"], "shown once");
+}
+
+#[wasm_bindgen_test]
+async fn a_pop_up_shows_in_steps_and_sends_shown_once_its_choices_are_on_screen() {
+    // The number of choices on screen when `shown` was dispatched, for this test's survey.
+    let choices_at_shown = Arc::new(Mutex::new(Vec::<u32>::new()));
+    let seen = choices_at_shown.clone();
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::CustomEvent)>::new(
+        move |event: web_sys::CustomEvent| {
+            let survey = js_sys::Reflect::get(&event.detail(), &"survey_id".into()).unwrap();
+            if survey.as_string().as_deref() != Some("steps") {
+                return;
+            }
+            let document = web_sys::window().unwrap().document().unwrap();
+            let count = document
+                .query_selector("#steps .survey-widget")
+                .unwrap()
+                .and_then(|host| host.shadow_root())
+                .map_or(0, |root| {
+                    root.query_selector_all("input[type=radio]")
+                        .unwrap()
+                        .length()
+                });
+            seen.lock().unwrap().push(count);
+        },
+    );
+    web_sys::window()
+        .unwrap()
+        .add_event_listener_with_callback("survey-widget:shown", listener.as_ref().unchecked_ref())
+        .unwrap();
+    listener.forget();
+    let container =
+        mount_widget(&CONFIG.replace(r#""id": "nps""#, r#""id": "steps""#), false).await;
+    container.set_id("steps");
+    let root = find(&container, ".survey-widget")
+        .and_then(|host| host.shadow_root())
+        .expect("the component's shadow root");
+    let radios = || {
+        root.query_selector_all("input[type=radio]")
+            .unwrap()
+            .length()
+    };
+    assert!(
+        root.query_selector("[role=dialog]").unwrap().is_none(),
+        "the card waits for a task"
+    );
+    let next_task = || async {
+        survey_widget::browser::task::next_task().await;
+        leptos::task::tick().await;
+    };
+    next_task().await;
+    let dialog = root
+        .query_selector("[role=dialog].sw-popup")
+        .unwrap()
+        .expect("the card, next task");
+    assert!(dialog
+        .text_content()
+        .unwrap_or_default()
+        .contains("recommend Acme"));
+    assert_eq!(radios(), 0, "its choices wait for one more");
+    next_task().await;
+    assert_eq!(radios(), 11);
+    for _ in 0..3 {
+        next_task().await;
+    }
+    assert_eq!(
+        *choices_at_shown.lock().unwrap(),
+        [11],
+        "shown once, with the choices on screen"
+    );
 }

@@ -12,16 +12,17 @@ use wasm_bindgen::prelude::*;
 
 /// `init(config)` / `data-config`: starts the widget with the config's JSON text, and the
 /// visitor's language file when the loader fetched one. The work is spread over tasks (the
-/// queue and the language; the config's JSON; its validation; the page view and the surveys:
-/// see [`runtime::start`]), each short on a slow phone; the promise resolves when all are done,
-/// and the loader's later calls wait for it.
+/// language and the config's JSON; the queue of earlier pages' events; the config's validation;
+/// the page view and the surveys: see [`runtime::start`]), each short on a slow phone; the
+/// promise resolves when all are done, and the loader's later calls wait for it.
 #[wasm_bindgen]
 pub async fn start(config_json: String, language_json: Option<String>) {
     locales::add(language_json);
-    // Events queued by an earlier page (a failed post, a reload while offline) go out first.
-    outbox::flush();
-    task::next_task().await;
     let read = read_config_json(&config_json);
+    task::next_task().await;
+    // Events queued by an earlier page (a failed post, a reload while offline) go out before
+    // this page's.
+    outbox::flush();
     task::next_task().await;
     let parsed = match read.and_then(|json| config::parse(&json)) {
         Ok(parsed) => parsed,

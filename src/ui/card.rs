@@ -3,9 +3,8 @@
 use crate::core::config::Appearance;
 use crate::core::i18n::SurveyTexts;
 use crate::core::metric::Kind;
-use crate::ui::{follow_up::FollowUp, scale::ScoreScale, thank_you::ThankYou};
+use crate::ui::{follow_up::FollowUp, ready_after_a_task, scale::ScoreScale, thank_you::ThankYou};
 use leptos::prelude::*;
-use std::time::Duration;
 
 /// Id of the question element; it labels the dialog and the radio group.
 const QUESTION_ID: &str = "sw-question";
@@ -37,16 +36,7 @@ pub fn SurveyCard(
     staged: bool,
 ) -> impl IntoView {
     let (score, set_score) = signal(None::<u8>);
-    let (choices_due, set_choices_due) = signal(!staged);
-    if staged {
-        // A card closed before the timer fires has no signal left to set: nothing happens.
-        set_timeout(
-            move || {
-                let _ = set_choices_due.try_set(true);
-            },
-            Duration::ZERO,
-        );
-    }
+    let choices_due = ready_after_a_task(staged);
     let (finished, set_finished) = signal(false);
     let close_button = NodeRef::<leptos::html::Button>::new();
     let category = move || score.get().and_then(|s| kind.categorize(s));

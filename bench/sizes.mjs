@@ -4,8 +4,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
-/** The budget of issue #7: everything needed to show an NPS survey, brotli. */
-export const BUDGET_BROTLI = 40 * 1024;
+/** The budget of issue #15 (it replaced #7's 40 KB, below what a bare Leptos pop-up costs):
+ *  everything needed to show an NPS survey with every feature, brotli. */
+export const BUDGET_BROTLI = 80 * 1024;
 
 /** The files a visitor who sees a survey downloads, under `dist`. */
 export const widgetFiles = (dist) => [

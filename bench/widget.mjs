@@ -34,7 +34,7 @@ for (const [name, files] of rows) {
     console.log(name.padEnd(46) + `  (missing: ${error.path || error.message})`);
   }
 }
-console.log("budget (issue #7)".padEnd(46) + " ".repeat(20) + kb(BUDGET_BROTLI));
+console.log("budget (issue #15)".padEnd(46) + " ".repeat(20) + kb(BUDGET_BROTLI));
 
 const median = (values) => { const v = [...values].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
 const probe = `<script>

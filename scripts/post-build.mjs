@@ -1,15 +1,20 @@
 // Trunk post-build hook. Every build: writes the crate's version (Cargo.toml, the one source of
 // truth; events carry it as `widget_version`) into the loader's `SurveyWidget.version`, and the
 // codes of the language files (app/locales/, from src/core/i18n/locales/) into its list.
-// Release builds also drop wasm-streams' stream adapters (below), minify the loader (a classic script) and the wasm-bindgen module (an ES
-// module) with terser, then write
+// Release builds also drop wasm-streams' stream adapters (below), then run wasm-opt (Trunk's
+// own run is off in index.html: it would come before that drop), minify the loader (a classic
+// script) and the wasm-bindgen module (an ES module) with terser, then write
 // brotli (.br) and gzip (.gz) copies of every text and wasm file, which the collector (and any
 // static server configured for precompressed files) serves to browsers that accept them.
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, extname } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { minify } from "terser";
 import binaryen from "binaryen";
+
+// The wasm features of every browser the widget supports, and no newer encoding.
+const WASM_FEATURES = ["bulk-memory", "nontrapping-float-to-int", "sign-ext", "reference-types", "multivalue", "mutable-globals"];
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (staging) {
@@ -33,6 +38,7 @@ if (staging) {
 }
 if (staging && process.env.TRUNK_PROFILE === "release") {
   dropStreamAdapters(join(staging, "app"));
+  optimize(join(staging, "app", "survey-widget_bg.wasm"));
   const scripts = [["survey-widget.js", false], [join("app", "survey-widget.js"), true]];
   for (const [name, module] of scripts) {
     const file = join(staging, name);
@@ -64,8 +70,8 @@ function dropStreamAdapters(app) {
   const adapter = /intounderlying/i;
   const wasmFile = join(app, "survey-widget_bg.wasm");
   const module = binaryen.readBinary(readFileSync(wasmFile));
-  // The features Trunk's wasm-opt runs with (index.html), and no newer encoding browsers lack.
-  // (binaryen counts memory.copy and memory.fill as BulkMemoryOpt, part of --enable-bulk-memory.)
+  // WASM_FEATURES. (binaryen counts memory.copy and memory.fill as BulkMemoryOpt, part of
+  // --enable-bulk-memory.)
   const { BulkMemory, BulkMemoryOpt, NontrappingFPToInt, SignExt, ReferenceTypes, Multivalue, MutableGlobals } = binaryen.Features;
   module.setFeatures(BulkMemory | BulkMemoryOpt | NontrappingFPToInt | SignExt | ReferenceTypes | Multivalue | MutableGlobals);
   const names = Array.from({ length: module.getNumExports() }, (_, i) =>
@@ -83,4 +89,15 @@ function dropStreamAdapters(app) {
     .replace(/^const IntoUnderlying\w*Finalization = [\s\S]*?;\n/gm, "");
   if (adapter.test(glue)) throw new Error("post-build: the wasm-bindgen module still uses the stream adapters");
   writeFileSync(glueFile, glue);
+}
+
+/**
+ * wasm-opt for size, until a round gains nothing. `--low-memory-unused` lets it fold constant
+ * offsets into loads and stores (1 KB brotli): true of Rust's wasm, where the first 1 KB of
+ * memory is either never used (lld's default data start) or the far end of the 1 MB stack
+ * (rustc's `--stack-first` layout: data from 1 MB on), reached only by a stack about to overflow.
+ */
+function optimize(wasmFile) {
+  const features = WASM_FEATURES.map((feature) => `--enable-${feature}`);
+  execFileSync("wasm-opt", ["-Oz", "--converge", "--low-memory-unused", ...features, wasmFile, "-o", wasmFile], { stdio: "inherit" });
 }

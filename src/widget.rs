@@ -87,26 +87,30 @@ pub fn SurveyPopup(
     let language = visitor_language(&config, &survey);
     let texts = SurveyTexts::resolve(&config, &survey, &language);
     // What the callbacks share, without a clone each (a `StoredValue` is `Copy`).
-    let context = StoredValue::new(EventContext {
-        survey_id: survey.id.clone(),
-        kind: survey.kind,
-        survey_version: survey.version.clone(),
-        visitor_id: visitor_id(&config),
-        locale: language.code.clone(),
-        page_url: page::url(),
-        attributes: report_attributes(
-            &survey.report_attributes,
-            &visitor_attributes,
-            page::device(),
-            &page::landing_url(),
-        ),
+    let sending = StoredValue::new(Sending {
+        collector: config.collector.clone(),
+        // One id for the response: the comment update reuses it, so the collector replaces it.
+        response_id: page::new_id(),
+        context: EventContext {
+            survey_id: survey.id.clone(),
+            kind: survey.kind,
+            survey_version: survey.version.clone(),
+            visitor_id: visitor_id(&config),
+            locale: language.code.clone(),
+            page_url: page::url(),
+            attributes: report_attributes(
+                &survey.report_attributes,
+                &visitor_attributes,
+                page::device(),
+                &page::landing_url(),
+            ),
+        },
     });
-    let collector = StoredValue::new(config.collector.clone());
     let queue = move |event: Event| {
-        collector.try_with_value(|collector| outbox::enqueue(collector, event));
+        sending.try_with_value(|s| outbox::enqueue(&s.collector, event));
     };
     let new_event = move |kind: EventKind| {
-        context.with_value(|c| c.event(page::new_id(), kind, page::now_rfc3339()))
+        sending.with_value(|s| s.context.event(page::new_id(), kind, page::now_rfc3339()))
     };
     // `shown` goes out once the card is on screen, in two tasks of its own (notified, then
     // queued; with the render, all would be one long task on a slow phone). An answer or a
@@ -147,16 +151,10 @@ pub fn SurveyPopup(
         }
     };
 
-    // One id for the response: the comment update reuses it, so the collector replaces it.
-    let response_id = StoredValue::new(page::new_id());
     let response = move |chosen: u8, comment: Option<&str>| {
-        context.with_value(|c| {
-            c.response(
-                response_id.get_value(),
-                chosen,
-                comment,
-                page::now_rfc3339(),
-            )
+        sending.with_value(|s| {
+            s.context
+                .response(s.response_id.clone(), chosen, comment, page::now_rfc3339())
         })
     };
     let (score, set_score) = signal(None::<u8>);
@@ -208,6 +206,14 @@ pub fn SurveyPopup(
             }
         })
     }
+}
+
+/// What a pop-up's callbacks share: its events' context, the collector they go to, and the id
+/// of the visitor's response.
+struct Sending {
+    context: EventContext,
+    collector: String,
+    response_id: String,
 }
 
 /// Dispatches `event` on `window` as `survey-widget:{dom_name}` and notes it in the visitor's

@@ -335,6 +335,9 @@ async fn every_response_has_safe_headers_and_static_files_stay_inside() {
     let (status, headers, _) =
         send(&app, get_with("/app/w.js", &[("accept-encoding", "br")])).await;
     assert_eq!(status, StatusCode::OK);
+    // Scripts run under their page's policy: one of their own would be bytes for nothing.
+    assert!(!headers.contains_key(header::CONTENT_SECURITY_POLICY));
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(headers[header::VARY]
         .to_str()
         .unwrap()

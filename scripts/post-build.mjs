@@ -2,8 +2,9 @@
 // truth; events carry it as `widget_version`) into the loader's `SurveyWidget.version`, and the
 // codes of the language files (app/locales/, from src/core/i18n/locales/) into its list.
 // Release builds also drop wasm-streams' stream adapters (below), then run wasm-opt (Trunk's
-// own run is off in index.html: it would come before that drop), minify the loader (a classic
-// script) and the wasm-bindgen module (an ES module) with terser, then write
+// own run is off in index.html: it would come before that drop), shorten the names the wasm and
+// its wasm-bindgen module call each other by, minify the loader (a classic script) and the
+// wasm-bindgen module (an ES module) with terser, then write
 // brotli (.br) and gzip (.gz) copies of every text and wasm file, which the collector (and any
 // static server configured for precompressed files) serves to browsers that accept them.
 import { execFileSync } from "node:child_process";
@@ -39,6 +40,7 @@ if (staging) {
 if (staging && process.env.TRUNK_PROFILE === "release") {
   dropStreamAdapters(join(staging, "app"));
   optimize(join(staging, "app", "survey-widget_bg.wasm"));
+  shortenBindingNames(join(staging, "app"));
   const scripts = [["survey-widget.js", false], [join("app", "survey-widget.js"), true]];
   for (const [name, module] of scripts) {
     const file = join(staging, name);
@@ -100,4 +102,93 @@ function dropStreamAdapters(app) {
 function optimize(wasmFile) {
   const features = WASM_FEATURES.map((feature) => `--enable-${feature}`);
   execFileSync("wasm-opt", ["-Oz", "--converge", "--low-memory-unused", ...features, wasmFile, "-o", wasmFile], { stdio: "inherit" });
+}
+
+/**
+ * wasm-bindgen names the functions the wasm imports from its JS module with a hash each
+ * (`__wbg_appendChild_7465eba84213c75f`), and its internal exports verbosely
+ * (`__wasm_bindgen_func_elem_2459`); both files spell every name, and hashes do not compress:
+ * 3.5 KB brotli of the download. This renames them `w0`, `w1`, ... in the wasm's import and
+ * export sections and in the module alike. The exports the page calls (`start`, `show`, ...)
+ * keep their names. Fails the build if the module and the wasm then disagree.
+ */
+function shortenBindingNames(app) {
+  const wasmFile = join(app, "survey-widget_bg.wasm");
+  const glueFile = join(app, "survey-widget.js");
+  const renames = new Map();
+  const rename = (name) => {
+    if (!/^__w(bg|bindgen|asm_bindgen)_/.test(name)) return name;
+    if (!renames.has(name)) renames.set(name, `w${renames.size.toString(36)}`);
+    return renames.get(name);
+  };
+  const wasm = renameImportsAndExports(readFileSync(wasmFile), rename);
+  const glue = readFileSync(glueFile, "utf8").replace(/\b__w\w+/g, (name) => renames.get(name) ?? name);
+  const compiled = new WebAssembly.Module(wasm);
+  const imports = WebAssembly.Module.imports(compiled).map(({ name }) => name);
+  const stale = [...renames.keys()].filter((name) => glue.includes(name));
+  const mentioned = new Set(glue.match(/\bw[0-9a-z]+\b/g));
+  const missing = imports.filter((name) => !mentioned.has(name));
+  if (stale.length || missing.length) {
+    throw new Error(`post-build: the renamed wasm and its module disagree: ${[...stale, ...missing].join(", ")}`);
+  }
+  writeFileSync(wasmFile, wasm);
+  writeFileSync(glueFile, glue);
+}
+
+/** `bytes` (a wasm binary) with each import's and export's name passed through `rename`. */
+function renameImportsAndExports(bytes, rename) {
+  let at = 0;
+  const uleb = () => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  const skipValueType = () => { const type = bytes[at++]; if (type === 0x63 || type === 0x64) uleb(); };
+  const skipLimits = () => { const flags = bytes[at++]; uleb(); if (flags & 1) uleb(); };
+  const name = () => { const length = uleb(); at += length; return bytes.subarray(at - length, at).toString("utf8"); };
+  const encodeUleb = (value) => {
+    const out = [];
+    do { let byte = value % 128; value = Math.floor(value / 128); if (value) byte |= 0x80; out.push(byte); } while (value);
+    return Buffer.from(out);
+  };
+  const encodeName = (text) => { const utf8 = Buffer.from(text, "utf8"); return Buffer.concat([encodeUleb(utf8.length), utf8]); };
+  const parts = [bytes.subarray(0, 8)];
+  at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = uleb();
+    const end = at + size;
+    if (id !== 2 && id !== 7) {
+      parts.push(Buffer.from([id]), encodeUleb(size), bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    const count = uleb();
+    const entries = [encodeUleb(count)];
+    for (let i = 0; i < count; i++) {
+      if (id === 2) { // import: module, name, then its kind and description, kept as they are
+        const module = name();
+        const field = name();
+        const start = at;
+        const kind = bytes[at++];
+        if (kind === 0) uleb(); // a function: its type
+        else if (kind === 1) { skipValueType(); skipLimits(); } // a table
+        else if (kind === 2) skipLimits(); // a memory
+        else if (kind === 3) { skipValueType(); at++; } // a global: its type, mutability
+        else if (kind === 4) { at++; uleb(); } // a tag
+        else throw new Error(`post-build: unknown import kind ${kind}`);
+        entries.push(encodeName(module), encodeName(rename(field)), bytes.subarray(start, at));
+      } else { // export: name, kind, index
+        const field = name();
+        const start = at;
+        at++;
+        uleb();
+        entries.push(encodeName(rename(field)), bytes.subarray(start, at));
+      }
+    }
+    if (at !== end) throw new Error(`post-build: section ${id} did not read to its end`);
+    const payload = Buffer.concat(entries);
+    parts.push(Buffer.from([id]), encodeUleb(payload.length), payload);
+  }
+  return Buffer.concat(parts);
 }

@@ -108,21 +108,25 @@ function optimize(wasmFile) {
  * wasm-bindgen names the functions the wasm imports from its JS module with a hash each
  * (`__wbg_appendChild_7465eba84213c75f`), and its internal exports verbosely
  * (`__wasm_bindgen_func_elem_2459`); both files spell every name, and hashes do not compress:
- * 3.5 KB brotli of the download. This renames them `w0`, `w1`, ... in the wasm's import and
- * export sections and in the module alike. The exports the page calls (`start`, `show`, ...)
- * keep their names. Fails the build if the module and the wasm then disagree.
+ * 4.3 KB brotli of the download. This renames them `w0`, `w1`, ... in the wasm's import and
+ * export sections and in the module alike, and the module they are imported from
+ * (`./survey-widget_bg.js`, once per import) `w`; the exports the page calls (`start`, `show`,
+ * ...) keep their names. The wasm's custom sections (producers, target features: nothing a
+ * browser reads) go too. Fails the build if the module and the wasm then disagree.
  */
 function shortenBindingNames(app) {
   const wasmFile = join(app, "survey-widget_bg.wasm");
   const glueFile = join(app, "survey-widget.js");
-  const renames = new Map();
+  const MODULE = "./survey-widget_bg.js";
+  const renames = new Map([[MODULE, "w"]]);
   const rename = (name) => {
-    if (!/^__w(bg|bindgen|asm_bindgen)_/.test(name)) return name;
-    if (!renames.has(name)) renames.set(name, `w${renames.size.toString(36)}`);
-    return renames.get(name);
+    if (!renames.has(name) && /^__w(bg|bindgen|asm_bindgen)_/.test(name)) renames.set(name, `w${renames.size.toString(36)}`);
+    return renames.get(name) ?? name;
   };
   const wasm = renameImportsAndExports(readFileSync(wasmFile), rename);
-  const glue = readFileSync(glueFile, "utf8").replace(/\b__w\w+/g, (name) => renames.get(name) ?? name);
+  const glue = readFileSync(glueFile, "utf8")
+    .replace(/\b__w\w+/g, (name) => renames.get(name) ?? name)
+    .replace(JSON.stringify(MODULE), JSON.stringify(renames.get(MODULE)));
   const compiled = new WebAssembly.Module(wasm);
   const imports = WebAssembly.Module.imports(compiled).map(({ name }) => name);
   const stale = [...renames.keys()].filter((name) => glue.includes(name));
@@ -135,7 +139,8 @@ function shortenBindingNames(app) {
   writeFileSync(glueFile, glue);
 }
 
-/** `bytes` (a wasm binary) with each import's and export's name passed through `rename`. */
+/** `bytes` (a wasm binary) with each import's module and name and each export's name passed
+ *  through `rename`, and without custom sections. */
 function renameImportsAndExports(bytes, rename) {
   let at = 0;
   const uleb = () => {
@@ -158,6 +163,10 @@ function renameImportsAndExports(bytes, rename) {
     const id = bytes[at++];
     const size = uleb();
     const end = at + size;
+    if (id === 0) { // a custom section
+      at = end;
+      continue;
+    }
     if (id !== 2 && id !== 7) {
       parts.push(Buffer.from([id]), encodeUleb(size), bytes.subarray(at, end));
       at = end;
@@ -177,7 +186,7 @@ function renameImportsAndExports(bytes, rename) {
         else if (kind === 3) { skipValueType(); at++; } // a global: its type, mutability
         else if (kind === 4) { at++; uleb(); } // a tag
         else throw new Error(`post-build: unknown import kind ${kind}`);
-        entries.push(encodeName(module), encodeName(rename(field)), bytes.subarray(start, at));
+        entries.push(encodeName(rename(module)), encodeName(rename(field)), bytes.subarray(start, at));
       } else { // export: name, kind, index
         const field = name();
         const start = at;

@@ -121,9 +121,10 @@ pub fn mount_element(
     .forget();
 }
 
-/// Reports a panic (there should be none) as one console error instead of a silent trap. The
-/// release build (`immediate-abort`) never runs it: a panic is a trap there, which the loader
-/// catches and logs as one console error.
+/// Reports a panic (there should be none) as one console error instead of a silent trap. Not in
+/// the nightly release build (`immediate-abort`), which could never run it: a panic is a trap
+/// there, which the loader catches and logs as one console error.
+#[cfg(not(panic = "immediate-abort"))]
 #[wasm_bindgen(start)]
 fn install_panic_report() {
     std::panic::set_hook(Box::new(|info| {

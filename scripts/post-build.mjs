@@ -95,11 +95,14 @@ function dropStreamAdapters(app) {
 
 /**
  * wasm-opt for size, until a round gains nothing. `--low-memory-unused` lets it fold constant
- * offsets into loads and stores (1 KB brotli): true of Rust's wasm, where the first 1 KB of
+ * offsets into loads and stores (0.9 KB brotli): true of Rust's wasm, where the first 1 KB of
  * memory is either never used (lld's default data start) or the far end of the 1 MB stack
  * (rustc's `--stack-first` layout: data from 1 MB on), reached only by a stack about to overflow.
+ * Fails the build if a data segment starts below 1 KB (a linker layout where that is untrue).
  */
 function optimize(wasmFile) {
+  const lowest = lowestDataAddress(readFileSync(wasmFile));
+  if (lowest < 1024) throw new Error(`post-build: data at address ${lowest}: --low-memory-unused would be wrong`);
   const features = WASM_FEATURES.map((feature) => `--enable-${feature}`);
   execFileSync("wasm-opt", ["-Oz", "--converge", "--low-memory-unused", ...features, wasmFile, "-o", wasmFile], { stdio: "inherit" });
 }
@@ -118,19 +121,21 @@ function shortenBindingNames(app) {
   const wasmFile = join(app, "survey-widget_bg.wasm");
   const glueFile = join(app, "survey-widget.js");
   const MODULE = "./survey-widget_bg.js";
-  const renames = new Map([[MODULE, "w"]]);
+  const renames = new Map();
   const rename = (name) => {
+    if (name === MODULE) return "w";
+    if (/^w[0-9a-z]*$/.test(name)) throw new Error(`post-build: "${name}" would clash with the short names`);
     if (!renames.has(name) && /^__w(bg|bindgen|asm_bindgen)_/.test(name)) renames.set(name, `w${renames.size.toString(36)}`);
     return renames.get(name) ?? name;
   };
   const wasm = renameImportsAndExports(readFileSync(wasmFile), rename);
   const glue = readFileSync(glueFile, "utf8")
     .replace(/\b__w\w+/g, (name) => renames.get(name) ?? name)
-    .replace(JSON.stringify(MODULE), JSON.stringify(renames.get(MODULE)));
+    .replace(JSON.stringify(MODULE), JSON.stringify(rename(MODULE)));
   const compiled = new WebAssembly.Module(wasm);
   const imports = WebAssembly.Module.imports(compiled).map(({ name }) => name);
-  const stale = [...renames.keys()].filter((name) => glue.includes(name));
-  const mentioned = new Set(glue.match(/\bw[0-9a-z]+\b/g));
+  const stale = [MODULE, ...renames.keys()].filter((name) => glue.includes(name));
+  const mentioned = new Set(glue.match(/\bw[0-9a-z]*\b/g));
   const missing = imports.filter((name) => !mentioned.has(name));
   if (stale.length || missing.length) {
     throw new Error(`post-build: the renamed wasm and its module disagree: ${[...stale, ...missing].join(", ")}`);
@@ -142,62 +147,95 @@ function shortenBindingNames(app) {
 /** `bytes` (a wasm binary) with each import's module and name and each export's name passed
  *  through `rename`, and without custom sections. */
 function renameImportsAndExports(bytes, rename) {
-  let at = 0;
-  const uleb = () => {
-    let value = 0, shift = 0, byte;
-    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
-    return value;
-  };
-  const skipValueType = () => { const type = bytes[at++]; if (type === 0x63 || type === 0x64) uleb(); };
-  const skipLimits = () => { const flags = bytes[at++]; uleb(); if (flags & 1) uleb(); };
-  const name = () => { const length = uleb(); at += length; return bytes.subarray(at - length, at).toString("utf8"); };
+  const read = wasmReader(bytes);
   const encodeUleb = (value) => {
     const out = [];
     do { let byte = value % 128; value = Math.floor(value / 128); if (value) byte |= 0x80; out.push(byte); } while (value);
     return Buffer.from(out);
   };
   const encodeName = (text) => { const utf8 = Buffer.from(text, "utf8"); return Buffer.concat([encodeUleb(utf8.length), utf8]); };
+  const skipValueType = () => { const type = read.byte(); if (type === 0x63 || type === 0x64) read.sleb(); };
+  const skipLimits = () => { const flags = read.byte(); read.uleb(); if (flags & 1) read.uleb(); };
   const parts = [bytes.subarray(0, 8)];
-  at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = uleb();
-    const end = at + size;
-    if (id === 0) { // a custom section
-      at = end;
-      continue;
-    }
+  for (const { id, start, end } of read.sections()) {
+    if (id === 0) continue; // a custom section
     if (id !== 2 && id !== 7) {
-      parts.push(Buffer.from([id]), encodeUleb(size), bytes.subarray(at, end));
-      at = end;
+      parts.push(Buffer.from([id]), encodeUleb(end - start), bytes.subarray(start, end));
       continue;
     }
-    const count = uleb();
+    const count = read.uleb();
     const entries = [encodeUleb(count)];
     for (let i = 0; i < count; i++) {
       if (id === 2) { // import: module, name, then its kind and description, kept as they are
-        const module = name();
-        const field = name();
-        const start = at;
-        const kind = bytes[at++];
-        if (kind === 0) uleb(); // a function: its type
+        const module = read.name();
+        const field = read.name();
+        const description = read.at;
+        const kind = read.byte();
+        if (kind === 0) read.uleb(); // a function: its type
         else if (kind === 1) { skipValueType(); skipLimits(); } // a table
         else if (kind === 2) skipLimits(); // a memory
-        else if (kind === 3) { skipValueType(); at++; } // a global: its type, mutability
-        else if (kind === 4) { at++; uleb(); } // a tag
+        else if (kind === 3) { skipValueType(); read.byte(); } // a global: its type, mutability
+        else if (kind === 4) { read.byte(); read.uleb(); } // a tag
         else throw new Error(`post-build: unknown import kind ${kind}`);
-        entries.push(encodeName(rename(module)), encodeName(rename(field)), bytes.subarray(start, at));
-      } else { // export: name, kind, index
-        const field = name();
-        const start = at;
-        at++;
-        uleb();
-        entries.push(encodeName(rename(field)), bytes.subarray(start, at));
+        entries.push(encodeName(rename(module)), encodeName(rename(field)), bytes.subarray(description, read.at));
+      } else { // export: name, then its kind and index
+        const field = read.name();
+        const description = read.at;
+        read.byte();
+        read.uleb();
+        entries.push(encodeName(rename(field)), bytes.subarray(description, read.at));
       }
     }
-    if (at !== end) throw new Error(`post-build: section ${id} did not read to its end`);
+    if (read.at !== end) throw new Error(`post-build: section ${id} did not read to its end`);
     const payload = Buffer.concat(entries);
     parts.push(Buffer.from([id]), encodeUleb(payload.length), payload);
   }
   return Buffer.concat(parts);
+}
+
+/** The lowest address a data segment of `bytes` (a wasm binary) is written to. */
+function lowestDataAddress(bytes) {
+  const read = wasmReader(bytes);
+  let lowest = Infinity;
+  for (const { id } of read.sections()) {
+    if (id !== 11) continue; // the data section
+    for (let count = read.uleb(); count > 0; count--) {
+      const flags = read.uleb();
+      if (flags !== 1) { // active, not passive: written at its offset
+        if (flags === 2) read.uleb(); // a memory index
+        if (read.byte() !== 0x41) throw new Error("post-build: a data segment at a computed address");
+        lowest = Math.min(lowest, read.sleb());
+        read.byte(); // the offset expression's end
+      }
+      const length = read.uleb();
+      read.at += length; // the segment's bytes
+    }
+  }
+  return lowest;
+}
+
+/** A cursor over a wasm binary: its bytes, LEB128 numbers and names, and its sections. */
+function wasmReader(bytes) {
+  const read = { at: 8 };
+  read.byte = () => bytes[read.at++];
+  const leb = (signed) => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[read.at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return signed && byte & 0x40 ? value - 2 ** shift : value;
+  };
+  read.uleb = () => leb(false);
+  read.sleb = () => leb(true);
+  read.name = () => { const length = read.uleb(); read.at += length; return bytes.subarray(read.at - length, read.at).toString("utf8"); };
+  /** Each section as `{id, start, end}` (its contents' bounds); the cursor is at `start`. */
+  read.sections = function* () {
+    read.at = 8;
+    while (read.at < bytes.length) {
+      const id = read.byte();
+      const size = read.uleb();
+      const start = read.at;
+      yield { id, start, end: start + size };
+      read.at = start + size;
+    }
+  };
+  return read;
 }

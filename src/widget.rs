@@ -88,7 +88,6 @@ pub fn SurveyPopup(
     let texts = SurveyTexts::resolve(&config, &survey, &language);
     // What the callbacks share, without a clone each (a `StoredValue` is `Copy`).
     let sending = StoredValue::new(Sending {
-        collector: config.collector.clone(),
         // One id for the response: the comment update reuses it, so the collector replaces it.
         response_id: page::new_id(),
         context: EventContext {
@@ -106,9 +105,9 @@ pub fn SurveyPopup(
             ),
         },
     });
-    let queue = move |event: Event| {
-        sending.try_with_value(|s| outbox::enqueue(&s.collector, event));
-    };
+    // Not through `sending`: a `shown` notified just before the pop-up went away still goes out.
+    let collector = config.collector.clone();
+    let queue = move |event: Event| outbox::enqueue(&collector, event);
     let new_event = move |kind: EventKind| {
         sending.with_value(|s| s.context.event(page::new_id(), kind, page::now_rfc3339()))
     };
@@ -118,6 +117,7 @@ pub fn SurveyPopup(
     let shown = Arc::new(Mutex::new(
         (!preview).then(|| (new_event(EventKind::Shown), false)),
     ));
+    let queue_answer = queue.clone();
     let send_shown = move |and_queue: bool| {
         let Ok(mut pending) = shown.lock() else {
             return;
@@ -139,6 +139,10 @@ pub fn SurveyPopup(
         for _ in 0..if inline { 1 } else { 2 } {
             task::next_task().await;
         }
+        // Gone before then (replaced by a forced `show()`, unmounted by its app): never seen.
+        if sending.try_with_value(|_| ()).is_none() {
+            return;
+        }
         later(false);
         task::next_task().await;
         later(true);
@@ -147,7 +151,7 @@ pub fn SurveyPopup(
         if !preview {
             send_shown(true);
             notify(dom_name, &event);
-            queue(event);
+            queue_answer(event);
         }
     };
 
@@ -208,11 +212,9 @@ pub fn SurveyPopup(
     }
 }
 
-/// What a pop-up's callbacks share: its events' context, the collector they go to, and the id
-/// of the visitor's response.
+/// What a pop-up's callbacks share: its events' context and the id of the visitor's response.
 struct Sending {
     context: EventContext,
-    collector: String,
     response_id: String,
 }
 

@@ -49,9 +49,7 @@ fn mount_card(config: &str, staged: bool) -> (HtmlElement, Arc<Mutex<Recorded>>)
     let parsed = parse(config).expect("test config parses");
     let survey = &parsed.config.surveys[0];
     let texts = SurveyTexts::resolve(&parsed.config, survey, &Language::from(&EN));
-    let document = web_sys::window().unwrap().document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
+    let container = new_container();
     let recorded = Arc::new(Mutex::new(Recorded::default()));
     let (r1, r2, r3) = (recorded.clone(), recorded.clone(), recorded.clone());
     let kind = survey.kind;
@@ -82,15 +80,42 @@ async fn mount_widget(config: &str, inline: bool) -> HtmlElement {
     let parsed = parse(config).expect("test config parses");
     let survey = parsed.config.surveys[0].clone();
     let config = parsed.config;
-    let document = web_sys::window().unwrap().document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
+    let container = new_container();
     leptos::mount::mount_to(container.clone(), move || {
         view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() inline=inline /> }
     })
     .forget();
     leptos::task::tick().await;
     container
+}
+
+/// A fresh `<div>` at the end of the page's body.
+fn new_container() -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    container
+}
+
+/// Calls `seen` on each `survey-widget:{name}` DOM event of survey `survey_id` (only this
+/// test's survey: other tests' cards send their own events meanwhile), for the page's life.
+fn on_event(name: &str, survey_id: &'static str, seen: impl Fn() + 'static) {
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::CustomEvent)>::new(
+        move |event: web_sys::CustomEvent| {
+            let survey = js_sys::Reflect::get(&event.detail(), &"survey_id".into()).unwrap();
+            if survey.as_string().as_deref() == Some(survey_id) {
+                seen();
+            }
+        },
+    );
+    web_sys::window()
+        .unwrap()
+        .add_event_listener_with_callback(
+            &format!("survey-widget:{name}"),
+            listener.as_ref().unchecked_ref(),
+        )
+        .unwrap();
+    listener.forget();
 }
 
 fn find(container: &HtmlElement, selector: &str) -> Option<HtmlElement> {
@@ -341,25 +366,11 @@ fn text_that_is_not_json_is_a_fresh_start_or_one_clear_error() {
 #[wasm_bindgen_test]
 async fn an_answer_before_the_shown_event_went_out_sends_shown_first_and_once() {
     let seen = Arc::new(Mutex::new(Vec::<String>::new()));
-    let window = web_sys::window().unwrap();
     for name in ["shown", "answered"] {
         let seen = seen.clone();
-        // Only this test's survey: other tests' cards send their own events meanwhile.
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::CustomEvent)>::new(
-            move |event: web_sys::CustomEvent| {
-                let survey = js_sys::Reflect::get(&event.detail(), &"survey_id".into()).unwrap();
-                if survey.as_string().as_deref() == Some("order") {
-                    seen.lock().unwrap().push(name.to_string());
-                }
-            },
-        );
-        window
-            .add_event_listener_with_callback(
-                &format!("survey-widget:{name}"),
-                listener.as_ref().unchecked_ref(),
-            )
-            .unwrap();
-        listener.forget();
+        on_event(name, "order", move || {
+            seen.lock().unwrap().push(name.to_string())
+        });
     }
     let container =
         mount_inline_widget(&CONFIG.replace(r#""id": "nps""#, r#""id": "order""#)).await;
@@ -389,30 +400,19 @@ async fn a_pop_up_shows_in_steps_and_sends_shown_once_its_choices_are_on_screen(
     // The number of choices on screen when `shown` was dispatched, for this test's survey.
     let choices_at_shown = Arc::new(Mutex::new(Vec::<u32>::new()));
     let seen = choices_at_shown.clone();
-    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::CustomEvent)>::new(
-        move |event: web_sys::CustomEvent| {
-            let survey = js_sys::Reflect::get(&event.detail(), &"survey_id".into()).unwrap();
-            if survey.as_string().as_deref() != Some("steps") {
-                return;
-            }
-            let document = web_sys::window().unwrap().document().unwrap();
-            let count = document
-                .query_selector("#steps .survey-widget")
-                .unwrap()
-                .and_then(|host| host.shadow_root())
-                .map_or(0, |root| {
-                    root.query_selector_all("input[type=radio]")
-                        .unwrap()
-                        .length()
-                });
-            seen.lock().unwrap().push(count);
-        },
-    );
-    web_sys::window()
-        .unwrap()
-        .add_event_listener_with_callback("survey-widget:shown", listener.as_ref().unchecked_ref())
-        .unwrap();
-    listener.forget();
+    on_event("shown", "steps", move || {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let count = document
+            .query_selector("#steps .survey-widget")
+            .unwrap()
+            .and_then(|host| host.shadow_root())
+            .map_or(0, |root| {
+                root.query_selector_all("input[type=radio]")
+                    .unwrap()
+                    .length()
+            });
+        seen.lock().unwrap().push(count);
+    });
     let container =
         mount_widget(&CONFIG.replace(r#""id": "nps""#, r#""id": "steps""#), false).await;
     container.set_id("steps");
@@ -451,5 +451,34 @@ async fn a_pop_up_shows_in_steps_and_sends_shown_once_its_choices_are_on_screen(
         *choices_at_shown.lock().unwrap(),
         [11],
         "shown once, with the choices on screen"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_pop_up_removed_before_its_card_showed_sends_no_shown() {
+    let shown = Arc::new(Mutex::new(0));
+    let seen = shown.clone();
+    on_event("shown", "gone", move || *seen.lock().unwrap() += 1);
+    let parsed = parse(&CONFIG.replace(r#""id": "nps""#, r#""id": "gone""#)).unwrap();
+    let (config, survey) = (parsed.config.clone(), parsed.config.surveys[0].clone());
+    let container = new_container();
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        view! { <survey_widget::SurveyWidget config=config.clone() survey=survey.clone() /> }
+    });
+    leptos::task::tick().await;
+    assert!(
+        find(&container, ".survey-widget")
+            .and_then(|host| host.shadow_root())
+            .is_some(),
+        "the pop-up is mounted"
+    );
+    drop(handle); // the app removes it before its card rendered
+    for _ in 0..5 {
+        survey_widget::browser::task::next_task().await;
+    }
+    assert_eq!(
+        *shown.lock().unwrap(),
+        0,
+        "a pop-up nobody saw is not shown"
     );
 }

@@ -61,8 +61,9 @@ pub fn SurveyWidget(
 
 /// One survey, in the visitor's language, sending `shown` once it is on screen, `response` as
 /// soon as a score is chosen (again, with the same id, when the comment is added) and
-/// `dismissed` when closed without a score. Each event is also dispatched on `window` as a `survey-widget:*`
-/// `CustomEvent` (`shown`, `answered`, `completed`, `dismissed`) with the event as `detail`.
+/// `dismissed` when closed without a score. Each event is also dispatched on `window` as a
+/// `survey-widget:*` `CustomEvent` (`shown`, `answered`, `completed`, `dismissed`) with the
+/// event as `detail`.
 /// Expects to be mounted inside a shadow root that has the widget's stylesheet.
 #[component]
 pub fn SurveyPopup(

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 /// `init(config)` / `data-config`: starts the widget with the config's JSON text, and the
 /// visitor's language file when the loader fetched one. The work is spread over tasks (the
 /// language and the config's JSON; the queue of earlier pages' events; the config's validation;
-/// the page view and the surveys: see [`runtime::start`]), each short on a slow phone; the
+/// the page view and the surveys: see `runtime::start`), each short on a slow phone; the
 /// promise resolves when all are done, and the loader's later calls wait for it.
 #[wasm_bindgen]
 pub async fn start(config_json: String, language_json: Option<String>) {

@@ -6,6 +6,13 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 
+/** Slows `page`'s CPU `rate` times (DevTools' Emulation.setCPUThrottlingRate; 4 is
+ *  Lighthouse's mobile setting), for every load that page makes. */
+export async function slowCpu(context, page, rate) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+}
+
 /** Records main-thread tasks over 50 ms; `__tasksUntil(ms)` counts those that started before
  *  `ms` (performance.now() time) and the longest of them. */
 export const LONG_TASKS = `window.__tasks = [];
@@ -82,8 +89,7 @@ posthog.init(${JSON.stringify(TOKEN)}, { api_host: ${JSON.stringify(origin)}, op
       const context = await browser.newContext();
       bytes = 0;
       const tab = await context.newPage();
-      const cdp = await context.newCDPSession(tab);
-      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
+      await slowCpu(context, tab, cpuRate);
       await tab.goto(origin + "/");
       await tab.waitForFunction(() => window.__visible !== undefined, null, { timeout: 30_000 });
       await tab.waitForTimeout(300); // long task entries arrive after their task

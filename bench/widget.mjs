@@ -4,12 +4,13 @@
 // loopback with a cold cache, at full speed and with the CPU slowed 4x (DevTools'
 // Emulation.setCPUThrottlingRate, Lighthouse's mobile setting), the median over RUNS page loads
 // of: script tag start -> survey visible, main-thread tasks over 50 ms and the worst one, ours
-// next to PostHog's (see posthog.mjs) and the host page's own without any survey script; layout shift on the host page, JS heap and wasm memory
-// after the survey shows; and the bytes an ineligible visitor downloads.
+// next to PostHog's (see posthog.mjs) and the host page's own without any survey script; layout
+// shift on the host page, JS heap and wasm memory after the survey shows; and the bytes an
+// ineligible visitor downloads.
 // Run through scripts/bench.sh (it builds everything and fetches the peers' packages first).
 import { join } from "node:path";
 import { BUDGET_BROTLI, transferSizes, widgetFiles } from "./sizes.mjs";
-import { LONG_TASKS, posthogTimeToVisible } from "./posthog.mjs";
+import { LONG_TASKS, posthogTimeToVisible, slowCpu } from "./posthog.mjs";
 import { ROOT, startCollector, launchChromium, openSurveyPage, surveyConfig } from "../e2e/harness.mjs";
 
 const RUNS = Number(process.env.RUNS || 11);
@@ -67,10 +68,7 @@ async function ours(cpuRate) {
   const samples = { visible: [], longTasks: [], worstTask: [], cls: [], heap: [], wasm: [] };
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext(); // a new context: a cold HTTP cache
-    const beforeLoad = async (page) => {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
-    };
+    const beforeLoad = (page) => slowCpu(context, page, cpuRate);
     const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), head: probe, body, context, initScript: captureWasmMemory, beforeLoad });
     await page.waitForFunction(() => window.__visible !== undefined, null, { timeout: 30_000 });
     await page.waitForTimeout(300);
@@ -95,10 +93,7 @@ async function hostAlone(cpuRate, windowMs) {
   const samples = { longTasks: [], worstTask: [] };
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext();
-    const beforeLoad = async (page) => {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
-    };
+    const beforeLoad = (page) => slowCpu(context, page, cpuRate);
     const { page } = await openSurveyPage(browser, collector.url, { head: probe, body, context, beforeLoad, scriptTag: "" });
     await page.waitForTimeout(windowMs + 300);
     const measured = await page.evaluate((ms) => __tasksUntil(performance.getEntriesByName("survey-widget-start")[0].startTime + ms), windowMs);

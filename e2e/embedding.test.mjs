@@ -106,6 +106,20 @@ test("an unreachable widget module is one console error and nothing else", async
   await context.close();
 });
 
+test("a host that serves the wasm as application/octet-stream: the survey shows, the console stays quiet", async () => {
+  const context = await env.browser.newContext();
+  await context.route("**/app/survey-widget_bg.wasm", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), "content-type": "application/octet-stream" } });
+  });
+  const { page, problems, lines } = await open({ config: surveyConfig({ id: "octets" }), context });
+  await answer(page);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(lines.filter((line) => /wasm|mime/i.test(line)), [], "no warning about the wasm's MIME type");
+  await eventually(async () => (await storedEvents(env.collector.url, "octets")).some((e) => e.comment === "ok"));
+  await context.close();
+});
+
 test("an unreachable collector: the survey still works and nothing is thrown", async () => {
   const config = surveyConfig({ id: "nowhere" }, { collector: "http://127.0.0.1:9/v1/events" });
   const { page, problems, context } = await open({ config });

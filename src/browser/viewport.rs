@@ -5,7 +5,7 @@
 //! at most 60% of what is left.
 
 use crate::browser::listener::Listener;
-use crate::core::number_text;
+use crate::core::number::number_text;
 use web_sys::{Event, HtmlElement};
 
 /// While the returned listeners live, the custom properties of `mount` (the element the

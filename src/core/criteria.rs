@@ -290,7 +290,7 @@ fn text(value: &Json) -> Option<String> {
 fn number(value: &Json) -> Option<f64> {
     match value {
         Json::Number(n) => Some(*n),
-        Json::String(s) => crate::core::parse_number(s),
+        Json::String(s) => crate::core::number::parse_number(s),
         _ => None,
     }
 }

@@ -50,7 +50,8 @@ pub fn parse_date_ms(text: &str) -> Option<f64> {
             return None;
         }
         // Digits past the 15th are below any clock's precision.
-        ms += crate::core::parse_number(&format!("0.{}", &fraction[..end.min(15)]))? * 1000.0;
+        ms +=
+            crate::core::number::parse_number(&format!("0.{}", &fraction[..end.min(15)]))? * 1000.0;
         zone = &fraction[end..];
     }
     match zone {

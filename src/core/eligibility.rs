@@ -69,7 +69,7 @@ impl fmt::Display for Skip {
             Skip::PageExcluded { path, glob } => write!(f, "the page {path} matches trigger.exclude_pages \"{glob}\""),
             Skip::Criteria(mismatch) => write!(f, "the visitor is not in the segment: segment.{mismatch}"),
             Skip::SampledOut { percent } => {
-                write!(f, "the visitor is outside the {}% sample", crate::core::number_text(*percent))
+                write!(f, "the visitor is outside the {}% sample", crate::core::number::number_text(*percent))
             }
             Skip::Throttled(Throttled::RecontactUntil(until)) => {
                 write!(f, "the visitor answered recently; asked again from {}", format_date(*until))

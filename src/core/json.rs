@@ -143,7 +143,7 @@ impl Json {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Number(n) => out.push_str(&crate::core::number_text(*n)),
+            Json::Number(n) => out.push_str(&crate::core::number::number_text(*n)),
             Json::String(s) => write_string(s, out),
             Json::Array(items) => {
                 out.push('[');

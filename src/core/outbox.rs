@@ -93,7 +93,7 @@ impl Outcome {
             Some(200..=299) => Outcome::Delivered,
             Some(408 | 425 | 429) | Some(500..=599) | None => Outcome::Retry {
                 retry_after_ms: retry_after
-                    .and_then(crate::core::parse_number)
+                    .and_then(crate::core::number::parse_number)
                     .filter(|s| *s >= 0.0)
                     .map(|s| s * 1000.0),
             },

@@ -2,7 +2,7 @@
 //! hold before the survey shows (in any order); the browser side reports what happened.
 
 use crate::core::config::Trigger;
-use crate::core::number_text;
+use crate::core::number::number_text;
 
 /// A trigger condition that can happen on a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

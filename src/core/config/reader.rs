@@ -141,7 +141,7 @@ pub(super) fn check_ranges(object: &Object, ranges: &[(&str, f64, f64)]) -> Resu
                 object.path(key),
                 format!(
                     "must be a number from 0 to {}",
-                    crate::core::number_text(max)
+                    crate::core::number::number_text(max)
                 ),
             ));
         }

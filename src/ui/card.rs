@@ -43,11 +43,11 @@ pub fn SurveyCard(
     // Shared by every closure below without a clone each (a `StoredValue` is `Copy`).
     let texts = StoredValue::new(texts);
 
-    let follow_up_question = Signal::derive(move || {
+    let follow_up_question = move || {
         category()
             .map(|c| texts.with_value(|t| t.follow_up_for(c).to_string()))
             .unwrap_or_default()
-    });
+    };
     let chars_left = Callback::new(move |n: usize| texts.with_value(|t| t.chars_left_text(n)));
     let choose = Callback::new(move |s: u8| {
         set_score.set(Some(s));
@@ -78,7 +78,6 @@ pub fn SurveyCard(
                     kind=kind
                     labelled_by=QUESTION_ID
                     ends=texts.with_value(|t| t.scale_ends.clone())
-                    selected=score
                     on_select=choose
                 />
                 {move || score.get().is_some().then(|| view! {

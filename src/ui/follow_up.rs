@@ -6,9 +6,10 @@ use leptos::prelude::*;
 /// A labelled textbox with a live character counter and a submit button.
 #[component]
 pub fn FollowUp(
-    /// The follow-up question (depends on the score's category, so it may change).
-    #[prop(into)]
-    question: Signal<String>,
+    /// The follow-up question, read reactively (it depends on the score's category, so it may
+    /// change). A closure rather than a `Signal`: rendering a `Signal<String>` brings every kind
+    /// of signal it may wrap (1.6 KB brotli).
+    question: impl Fn() -> String + Send + Sync + 'static,
     /// Placeholder of the textbox.
     placeholder: String,
     /// Submit button text.

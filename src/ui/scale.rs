@@ -19,9 +19,6 @@ pub fn ScoreScale(
     labelled_by: &'static str,
     /// Labels of the lowest and highest score.
     ends: (String, String),
-    /// The chosen score, if any. (A `ReadSignal`, not `#[prop(into)] Signal`: the card owns
-    /// the score, and the `Signal` wrapper measured 1.0 KB brotli more.)
-    selected: ReadSignal<Option<u8>>,
     /// Called with the score the visitor chose.
     on_select: Callback<u8>,
 ) -> impl IntoView {
@@ -47,14 +44,17 @@ pub fn ScoreScale(
         let Some(score) = score else { return };
         ev.prevent_default();
         on_select.run(score);
+        // A typed score checks its radio as a click would (the radios hold the choice: no
+        // reactive `checked` on each of them), and takes the focus there.
         let radio = group.get_untracked().and_then(|g| {
             g.query_selector(&format!("input[value=\"{score}\"]"))
                 .ok()
                 .flatten()
         });
         if let Some(radio) =
-            radio.and_then(|r| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(r).ok())
+            radio.and_then(|r| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(r).ok())
         {
+            radio.set_checked(true);
             let _ = radio.focus();
         }
     };
@@ -75,7 +75,6 @@ pub fn ScoreScale(
                         name="sw-score"
                         value=score
                         aria-label=name
-                        prop:checked=move || selected.get() == Some(score)
                         on:change=move |_| on_select.run(score)
                     />
                     <span aria-hidden="true">{score}</span>

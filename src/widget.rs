@@ -165,13 +165,13 @@ pub fn SurveyPopup(
     let (score, set_score) = signal(None::<u8>);
     let (open, set_open) = signal(true);
     let (emit_answer, emit_comment) = (emit.clone(), emit.clone());
-    let on_score = Callback::new(move |chosen: u8| {
+    let on_score = move |chosen: u8| {
         set_score.set(Some(chosen));
         if let Some(event) = response(chosen, None) {
             emit_answer("answered", event);
         }
-    });
-    let on_comment = Callback::new(move |comment: String| {
+    };
+    let on_comment = move |comment: String| {
         let Some(event) = score
             .get_untracked()
             .and_then(|chosen| response(chosen, Some(&comment)))
@@ -183,7 +183,7 @@ pub fn SurveyPopup(
         } else {
             page::dispatch("completed", &event_detail(&event));
         }
-    });
+    };
     let on_closed = Callback::new(move |()| {
         if score.get_untracked().is_none() {
             emit("dismissed", new_event(EventKind::Dismissed));
@@ -204,8 +204,8 @@ pub fn SurveyPopup(
                     inline=inline
                     staged=!inline
                     appearance=appearance.clone()
-                    on_score=on_score
-                    on_comment=on_comment
+                    on_score=on_score.clone()
+                    on_comment=on_comment.clone()
                     on_close=on_closed
                 />
             }

@@ -58,8 +58,8 @@ fn mount_card(config: &str, staged: bool) -> (HtmlElement, Arc<Mutex<Recorded>>)
             <SurveyCard
                 kind=kind
                 texts=texts.clone()
-                on_score=Callback::new(move |s| r1.lock().unwrap().scores.push(s))
-                on_comment=Callback::new(move |c| r2.lock().unwrap().comments.push(c))
+                on_score=move |s| r1.lock().unwrap().scores.push(s)
+                on_comment=move |c| r2.lock().unwrap().comments.push(c)
                 on_close=Callback::new(move |()| r3.lock().unwrap().closes += 1)
                 staged=staged
             />

@@ -25,9 +25,9 @@ pub fn SurveyCard(
     #[prop(optional)]
     appearance: Appearance,
     /// Called each time the visitor chooses a score.
-    on_score: Callback<u8>,
+    on_score: impl Fn(u8) + Clone + Send + Sync + 'static,
     /// Called with the follow-up comment when the visitor submits it.
-    on_comment: Callback<String>,
+    on_comment: impl Fn(String) + Clone + Send + Sync + 'static,
     /// Called when the visitor closes the card.
     on_close: Callback<()>,
     /// Render the answer choices in the task after the rest of the card: two short tasks
@@ -48,19 +48,19 @@ pub fn SurveyCard(
             .map(|c| texts.with_value(|t| t.follow_up_for(c).to_string()))
             .unwrap_or_default()
     };
-    let chars_left = Callback::new(move |n: usize| texts.with_value(|t| t.chars_left_text(n)));
-    let choose = Callback::new(move |s: u8| {
+    let chars_left = move |n: usize| texts.with_value(|t| t.chars_left_text(n));
+    let choose = move |s: u8| {
         set_score.set(Some(s));
-        on_score.run(s);
-    });
-    let submit = Callback::new(move |comment: String| {
-        on_comment.run(comment);
+        on_score(s);
+    };
+    let submit = move |comment: String| {
+        on_comment(comment);
         set_finished.set(true);
         // The form is gone; keep keyboard focus inside the card.
         if let Some(button) = close_button.get_untracked() {
             let _ = button.focus();
         }
-    });
+    };
     let thanks = move || {
         let category = category().filter(|_| finished.get())?;
         let (text, link) = texts.with_value(|t| {
@@ -72,6 +72,7 @@ pub fn SurveyCard(
         Some(view! { <ThankYou text=text link=link /> })
     };
     let answering = move || {
+        let (choose, submit) = (choose.clone(), submit.clone());
         (choices_due.get() && !finished.get()).then(|| {
             view! {
                 <ScoreScale
@@ -86,7 +87,7 @@ pub fn SurveyCard(
                         placeholder=texts.with_value(|t| t.comment_placeholder.clone())
                         submit=texts.with_value(|t| t.submit.clone())
                         chars_left=chars_left
-                        on_submit=submit
+                        on_submit=submit.clone()
                     />
                 })}
             }

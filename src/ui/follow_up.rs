@@ -15,9 +15,9 @@ pub fn FollowUp(
     /// Submit button text.
     submit: String,
     /// Counter text for a number of characters left.
-    chars_left: Callback<usize, String>,
+    chars_left: impl Fn(usize) -> String + Send + Sync + 'static,
     /// Called with the comment when the visitor submits (may be empty).
-    on_submit: Callback<String>,
+    on_submit: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
     let (comment, set_comment) = signal(String::new());
     // Counted in UTF-16 units, as the textbox's `maxlength` counts: the two always agree.
@@ -28,7 +28,7 @@ pub fn FollowUp(
             class="sw-follow-up"
             on:submit=move |ev| {
                 ev.prevent_default();
-                on_submit.run(comment.get_untracked());
+                on_submit(comment.get_untracked());
             }
         >
             <label for="sw-comment" class="sw-follow-up-question">{question}</label>
@@ -42,7 +42,7 @@ pub fn FollowUp(
                 on:input=move |ev| set_comment.set(event_target_value(&ev))
             ></textarea>
             <div class="sw-actions">
-                <span id="sw-counter" class="sw-counter">{move || chars_left.run(remaining())}</span>
+                <span id="sw-counter" class="sw-counter">{move || chars_left(remaining())}</span>
                 <button type="submit" class="sw-submit">{submit}</button>
             </div>
         </form>

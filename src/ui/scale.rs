@@ -20,11 +20,12 @@ pub fn ScoreScale(
     /// Labels of the lowest and highest score.
     ends: (String, String),
     /// Called with the score the visitor chose.
-    on_select: Callback<u8>,
+    on_select: impl Fn(u8) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let group = NodeRef::<leptos::html::Div>::new();
     // When "1" was last typed, for "1" + "0" = 10 on the NPS scale.
     let last_one_typed = StoredValue::new(f64::NEG_INFINITY);
+    let select = on_select.clone();
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let key = ev.key();
         let score = match key.as_str() {
@@ -43,7 +44,7 @@ pub fn ScoreScale(
         };
         let Some(score) = score else { return };
         ev.prevent_default();
-        on_select.run(score);
+        select(score);
         // A typed score checks its radio as a click would (the radios hold the choice: no
         // reactive `checked` on each of them), and takes the focus there.
         let radio = group.get_untracked().and_then(|g| {
@@ -63,6 +64,7 @@ pub fn ScoreScale(
     let choices = kind
         .scores()
         .map(|score| {
+            let on_select = on_select.clone();
             let name = match score {
                 s if s == low => format!("{score}, {low_label}"),
                 s if s == high => format!("{score}, {high_label}"),
@@ -75,7 +77,7 @@ pub fn ScoreScale(
                         name="sw-score"
                         value=score
                         aria-label=name
-                        on:change=move |_| on_select.run(score)
+                        on:change=move |_| on_select(score)
                     />
                     <span aria-hidden="true">{score}</span>
                 </label>

@@ -23,8 +23,8 @@ pub fn ScoreScale(
     on_select: impl Fn(u8) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let group = NodeRef::<leptos::html::Div>::new();
-    // When "1" was last typed, for "1" + "0" = 10 on the NPS scale.
-    let last_one_typed = StoredValue::new(f64::NEG_INFINITY);
+    // When "1" was last typed, for "1" + "0" = 10 on the NPS scale (the handler's own state).
+    let mut last_one_typed = f64::NEG_INFINITY;
     let select = on_select.clone();
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let key = ev.key();
@@ -37,8 +37,8 @@ pub fn ScoreScale(
                 .filter(|d| *d <= 9)
                 .and_then(|digit| {
                     let now = js_sys::Date::now();
-                    let after_one = now - last_one_typed.get_value() < TEN_WINDOW_MS;
-                    last_one_typed.set_value(if digit == 1 { now } else { f64::NEG_INFINITY });
+                    let after_one = now - last_one_typed < TEN_WINDOW_MS;
+                    last_one_typed = if digit == 1 { now } else { f64::NEG_INFINITY };
                     kind.typed_score(digit, after_one)
                 }),
         };

@@ -194,13 +194,12 @@ pub fn SurveyPopup(
         }
     });
     let (kind, appearance) = (survey.kind, survey.appearance.clone());
-    let texts = StoredValue::new(texts);
     move || {
         (open.get() && card_due.get()).then(|| {
             view! {
                 <SurveyCard
                     kind=kind
-                    texts=texts.get_value()
+                    texts=texts.clone()
                     inline=inline
                     staged=!inline
                     appearance=appearance.clone()

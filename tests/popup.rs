@@ -139,7 +139,8 @@ async fn choose(container: &HtmlElement, score: u8) {
     leptos::task::tick().await;
 }
 
-async fn submit_comment(container: &HtmlElement, comment: &str) {
+/// Types `comment` into the follow-up's textbox, as the visitor would (an `input` event).
+async fn type_comment(container: &HtmlElement, comment: &str) {
     let textarea: web_sys::HtmlTextAreaElement = find(container, "textarea")
         .expect("follow-up textbox")
         .unchecked_into();
@@ -148,6 +149,10 @@ async fn submit_comment(container: &HtmlElement, comment: &str) {
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
     leptos::task::tick().await;
+}
+
+async fn submit_comment(container: &HtmlElement, comment: &str) {
+    type_comment(container, comment).await;
     find(container, "button[type=submit]")
         .expect("submit button")
         .click();
@@ -229,6 +234,27 @@ async fn choosing_3_asks_the_detractor_follow_up() {
         "What do you love?"
     );
     assert_eq!(recorded.lock().unwrap().scores, vec![3, 10]);
+}
+
+#[wasm_bindgen_test]
+async fn a_comment_typed_before_the_score_changes_is_kept_and_sent() {
+    let (container, recorded) = mount_popup();
+    choose(&container, 3).await;
+    type_comment(&container, "Too slow").await;
+    choose(&container, 10).await;
+    let textarea: web_sys::HtmlTextAreaElement = find(&container, "textarea")
+        .expect("follow-up textbox")
+        .unchecked_into();
+    assert_eq!(textarea.value(), "Too slow");
+    assert_eq!(text_of(&container, ".sw-counter"), "Characters left: 1992");
+    find(&container, "button[type=submit]")
+        .expect("submit button")
+        .click();
+    leptos::task::tick().await;
+    assert_eq!(
+        recorded.lock().unwrap().comments,
+        vec!["Too slow".to_string()]
+    );
 }
 
 #[wasm_bindgen_test]

@@ -39,6 +39,9 @@ pub fn SurveyCard(
     let (score, set_score) = signal(None::<u8>);
     let choices_due = ready_after_a_task(staged);
     let (finished, set_finished) = signal(false);
+    // Set once, by the first score: the follow-up then stays (a changed score changes its
+    // question, not the comment being typed).
+    let (asking_more, set_asking_more) = signal(false);
     let close_button = NodeRef::<leptos::html::Button>::new();
     let category = move || score.get().and_then(|s| kind.categorize(s));
     // Shared by the closures below, each holding a clone of the `Arc`. (Not a `StoredValue`:
@@ -59,6 +62,9 @@ pub fn SurveyCard(
     };
     let choose = move |s: u8| {
         set_score.set(Some(s));
+        if !asking_more.get_untracked() {
+            set_asking_more.set(true);
+        }
         on_score(s);
     };
     let submit = move |comment: String| {
@@ -91,7 +97,7 @@ pub fn SurveyCard(
                         ends=texts.scale_ends.clone()
                         on_select=choose
                     />
-                    {move || score.get().is_some().then(|| view! {
+                    {move || asking_more.get().then(|| view! {
                         <FollowUp
                             question=question.clone()
                             placeholder=texts.comment_placeholder.clone()

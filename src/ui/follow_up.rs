@@ -19,6 +19,8 @@ pub fn FollowUp(
     /// Called with the comment when the visitor submits (may be empty).
     on_submit: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
+    // The comment as typed. The textbox keeps its own value (no `prop:value` bound back to it:
+    // 1.4 KB brotli for a value that only ever comes from the visitor).
     let (comment, set_comment) = signal(String::new());
     // Counted in UTF-16 units, as the textbox's `maxlength` counts: the two always agree.
     let remaining =
@@ -38,7 +40,6 @@ pub fn FollowUp(
                 maxlength=MAX_COMMENT_CHARS
                 placeholder=placeholder
                 aria-describedby="sw-counter"
-                prop:value=comment
                 on:input=move |ev| set_comment.set(event_target_value(&ev))
             ></textarea>
             <div class="sw-actions">

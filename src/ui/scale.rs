@@ -65,21 +65,24 @@ pub fn ScoreScale(
         .scores()
         .map(|score| {
             let on_select = on_select.clone();
+            // As text here, once: a `u8` rendered as an attribute and as text would bring two
+            // renderers of its own.
+            let number = score.to_string();
             let name = match score {
-                s if s == low => format!("{score}, {low_label}"),
-                s if s == high => format!("{score}, {high_label}"),
-                _ => score.to_string(),
+                s if s == low => format!("{number}, {low_label}"),
+                s if s == high => format!("{number}, {high_label}"),
+                _ => number.clone(),
             };
             view! {
                 <label class="sw-choice">
                     <input
                         type="radio"
                         name="sw-score"
-                        value=score
+                        value=number.clone()
                         aria-label=name
                         on:change=move |_| on_select(score)
                     />
-                    <span aria-hidden="true">{score}</span>
+                    <span aria-hidden="true">{number}</span>
                 </label>
             }
         })

@@ -4,9 +4,9 @@
 // loopback with a cold cache, at full speed and with the CPU slowed 4x (DevTools'
 // Emulation.setCPUThrottlingRate, Lighthouse's mobile setting), the median over RUNS page loads
 // of: script tag start -> survey visible, main-thread tasks over 50 ms and the worst one, ours
-// next to PostHog's (see posthog.mjs) and the host page's own without any survey script; layout
-// shift on the host page, JS heap and wasm memory after the survey shows; and the bytes an
-// ineligible visitor downloads.
+// next to PostHog's (see posthog.mjs), ours again on a repeat visit (the wasm from the HTTP
+// cache), and the host page's own without any survey script; layout shift on the host page,
+// JS heap and wasm memory after the survey shows; and the bytes an ineligible visitor downloads.
 // Run through scripts/bench.sh (it builds everything and fetches the peers' packages first).
 import { join } from "node:path";
 import { BUDGET_BROTLI, transferSizes, widgetFiles } from "./sizes.mjs";
@@ -63,13 +63,20 @@ const collector = await startCollector();
 const browser = await launchChromium();
 
 /** RUNS page loads of ours with the CPU slowed `cpuRate` times: time to visible, long tasks,
- *  worst task, layout shift, JS heap and wasm memory of each. */
-async function ours(cpuRate) {
+ *  worst task, layout shift, JS heap and wasm memory of each. Each in a new context, a cold
+ *  HTTP cache; a `repeat` visit's first loads the page at full speed, then is measured again. */
+async function ours(cpuRate, repeat = false) {
   const samples = { visible: [], longTasks: [], worstTask: [], cls: [], heap: [], wasm: [] };
+  const options = { config: surveyConfig({ id: "bench" }), head: probe, body };
   for (let run = 0; run < RUNS; run++) {
-    const context = await browser.newContext(); // a new context: a cold HTTP cache
+    const context = await browser.newContext();
+    if (repeat) {
+      const first = await openSurveyPage(browser, collector.url, { ...options, context });
+      await first.page.waitForFunction(() => window.__visible !== undefined, null, { timeout: 30_000 });
+      await first.page.close();
+    }
     const beforeLoad = (page) => slowCpu(context, page, cpuRate);
-    const { page } = await openSurveyPage(browser, collector.url, { config: surveyConfig({ id: "bench" }), head: probe, body, context, initScript: captureWasmMemory, beforeLoad });
+    const { page } = await openSurveyPage(browser, collector.url, { ...options, context, initScript: captureWasmMemory, beforeLoad });
     await page.waitForFunction(() => window.__visible !== undefined, null, { timeout: 30_000 });
     await page.waitForTimeout(300);
     const cdp = await context.newCDPSession(page);
@@ -106,6 +113,7 @@ async function hostAlone(cpuRate, windowMs) {
 try {
   const fast = await ours(1);
   const slow = await ours(4);
+  const [repeatFast, repeatSlow] = [await ours(1, true), await ours(4, true)];
   const peer = (rate) => posthogTimeToVisible(browser, join(PEERS, "posthog-js/package"), RUNS, body, rate).catch((error) => error);
   const [posthogFast, posthogSlow] = [await peer(1), await peer(4)];
   const [hostFast, hostSlow] = [await hostAlone(1, median(fast.visible)), await hostAlone(4, median(slow.visible))];
@@ -134,6 +142,7 @@ try {
   for (const [label, key] of table) {
     console.log(`${label}`.padEnd(46));
     console.log("  ours".padEnd(46) + cell(fast, key).padStart(22) + cell(slow, key).padStart(24));
+    console.log("  ours, a repeat visit (HTTP cache warm)".padEnd(46) + cell(repeatFast, key).padStart(22) + cell(repeatSlow, key).padStart(24));
     console.log("  PostHog (core + surveys.js, on loopback)".padEnd(46) + cell(posthogFast, key).padStart(22) + cell(posthogSlow, key).padStart(24));
     if (key !== "visible") console.log("  the host page alone, no survey script".padEnd(46) + cell(hostFast, key).padStart(22) + cell(hostSlow, key).padStart(24));
   }

@@ -108,7 +108,9 @@ test("an unreachable widget module is one console error and nothing else", async
 
 test("a host that serves the wasm as application/octet-stream: the survey shows, the console stays quiet", async () => {
   const context = await env.browser.newContext();
+  let served = 0;
   await context.route("**/app/survey-widget_bg.wasm", async (route) => {
+    served += 1;
     const response = await route.fetch();
     await route.fulfill({ response, headers: { ...response.headers(), "content-type": "application/octet-stream" } });
   });
@@ -117,6 +119,7 @@ test("a host that serves the wasm as application/octet-stream: the survey shows,
   assert.deepEqual(problems, []);
   assert.deepEqual(lines.filter((line) => /wasm|mime/i.test(line)), [], "no warning about the wasm's MIME type");
   await eventually(async () => (await storedEvents(env.collector.url, "octets")).some((e) => e.comment === "ok"));
+  assert.equal(served, 1, "the wasm came through the octet-stream route");
   await context.close();
 });
 

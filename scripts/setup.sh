@@ -47,7 +47,8 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 # The release widget is built by nightly's build-std with `immediate-abort` panics (no panic
 # formatting in the wasm: about 12 KB brotli smaller), without source locations and with empty
 # `Debug` output (1 KB more; the widget prints no `Debug`), and with std's `optimize_for_size`
-# (its smaller variants of formatting and sorting: 0.7 KB). A machine whose nightly lacks rust-src
+# (its smaller variants of formatting and sorting: 0.7 KB; these std features replace cargo's
+# default ones, of which none matters to a wasm with `panic_abort`). A machine whose nightly lacks rust-src
 # and cannot fetch it, or whose nightly predates `immediate-abort`, builds with stable instead
 # (scripts/size-check.mjs then holds it to the stable ceiling).
 export WIDGET_TOOLCHAIN=stable

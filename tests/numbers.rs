@@ -1,5 +1,6 @@
 //! `core::number` in the browser, where the JavaScript engine converts: the same vectors as its
-//! native unit tests (`src/core/number/vectors.rs`), so both builds read and write alike.
+//! native unit tests (`src/core/number/vectors.rs`), so both builds read alike and write the
+//! numbers people write alike.
 #![cfg(target_arch = "wasm32")]
 
 use survey_widget::core::number::{number_text, parse_number};

@@ -58,7 +58,9 @@
 
   /* The wasm, compiled. Fetched whole and handed to WebAssembly.compile, which decodes it off
      the main thread: streaming compilation decodes on the main thread as the bytes arrive, and
-     on a slow phone a fast download arrives in one piece, a task of over 50 ms. */
+     on a slow phone a fast download arrives in one piece, a task of over 50 ms. (Streaming's
+     one gain, V8's cache of optimized code, does not show on a pop-up's short run: a repeat
+     visit takes as long either way, see bench/widget.mjs.) */
   function compiledWasm() {
     return fetch(new URL("app/survey-widget_bg.wasm", base).href).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);

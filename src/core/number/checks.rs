@@ -1,5 +1,6 @@
-// Vectors of `core::number`, shared by its native unit tests and by the widget's browser test
-// (`tests/numbers.rs`), which checks the JavaScript engine's conversions against the same list.
+// The checks of `core::number`, with their vectors, shared by its native unit tests and by the
+// widget's browser test (`tests/numbers.rs`): the JavaScript engine's conversions pass the same
+// ones. Included where `number_text` and `parse_number` are in scope.
 
 /// Decimal texts with the number each reads as (as `f64::from_str` and JavaScript's `Number`
 /// read them: the nearest double).
@@ -50,3 +51,34 @@ const WRITTEN: [(f64, &str); 8] = [
     (f64::NAN, "null"),
     (f64::INFINITY, "null"),
 ];
+
+/// Every text of `READ` reads as its number, every one of `REFUSED` as none.
+fn check_reading() {
+    for (text, number) in READ {
+        assert_eq!(parse_number(text), Some(number), "{text:?}");
+    }
+    for text in REFUSED {
+        assert_eq!(parse_number(text), None, "{text:?}");
+    }
+}
+
+/// Every number of `WRITTEN` is written as its text.
+fn check_writing() {
+    for (number, text) in WRITTEN {
+        assert_eq!(number_text(number), text);
+    }
+}
+
+/// `count` doubles over a spread of magnitudes (1e-30 to 1e30) read back exactly from the text
+/// they are written as.
+fn check_round_trips(count: usize) {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..count {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let exponent = (state % 60) as i32 - 30;
+        let value = (state >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi(exponent);
+        assert_eq!(parse_number(&number_text(value)), Some(value), "{value}");
+    }
+}

@@ -56,16 +56,24 @@
     else held.push(step);
   }
 
+  /* The response to `url` (a string), read by `read` ("text", "arrayBuffer"); an HTTP error
+     status rejects, as a network failure does. */
+  function fetched(url, read, init) {
+    return fetch(url, init).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response[read]();
+    });
+  }
+
   /* The wasm, compiled. Fetched whole and handed to WebAssembly.compile, which decodes it off
      the main thread: streaming compilation decodes on the main thread as the bytes arrive, and
      on a slow phone a fast download arrives in one piece, a task of over 50 ms. (Streaming's
      one gain, V8's cache of optimized code, does not show on a pop-up's short run: a repeat
      visit takes as long either way, see bench/widget.mjs.) */
   function compiledWasm() {
-    return fetch(new URL("app/survey-widget_bg.wasm", base).href).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.arrayBuffer();
-    }).then(function (bytes) { return WebAssembly.compile(bytes); });
+    return fetched(new URL("app/survey-widget_bg.wasm", base).href, "arrayBuffer").then(function (bytes) {
+      return WebAssembly.compile(bytes);
+    });
   }
 
   function load() {
@@ -89,10 +97,7 @@
     if (source && typeof source === "object") return Promise.resolve(JSON.stringify(source));
     var text = String(source || "").trim();
     if (text.charAt(0) === "{") return Promise.resolve(text);
-    return fetch(new URL(text, location.href).href, { credentials: "omit" }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.text();
-    });
+    return fetched(new URL(text, location.href).href, "text", { credentials: "omit" });
   }
 
   /* The texts of the visitor's built-in language, chosen as the widget does (the config's
@@ -107,8 +112,7 @@
         var code = String(tags[i] || "").split(/[-_]/)[0].trim().toLowerCase();
         if (code === "en") break;
         if (LANGUAGES.indexOf(code) >= 0) {
-          languageFiles[code] = languageFiles[code] || fetch(new URL("app/locales/" + code + ".json", base).href)
-            .then(function (response) { if (response.ok) return response.text(); throw new Error("HTTP " + response.status); })
+          languageFiles[code] = languageFiles[code] || fetched(new URL("app/locales/" + code + ".json", base).href, "text")
             .catch(function (error) { fail("no " + code + " texts", error); return ""; });
           return languageFiles[code].then(function (language) {
             if (handOver) languageFiles[code] = Promise.resolve(""); /* the widget keeps it */

@@ -40,7 +40,8 @@ pub fn SurveyCard(
     let choices_due = ready_after_a_task(staged);
     let (finished, set_finished) = signal(false);
     // Set once, by the first score: the follow-up then stays (a changed score changes its
-    // question, not the comment being typed).
+    // question, not the comment being typed). Set in `choose` rather than derived from `score`
+    // by a `Memo`, which measured 1.4 KB brotli more.
     let (asking_more, set_asking_more) = signal(false);
     let close_button = NodeRef::<leptos::html::Button>::new();
     let category = move || score.get().and_then(|s| kind.categorize(s));

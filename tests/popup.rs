@@ -131,6 +131,27 @@ fn text_of(container: &HtmlElement, selector: &str) -> String {
         .unwrap_or_default()
 }
 
+/// [`CONFIG`] with its survey's id `id` (each test's own, so that other tests' events can be
+/// told apart).
+fn config_with_id(id: &str) -> String {
+    CONFIG.replace(r#""id": "nps""#, &format!(r#""id": "{id}""#))
+}
+
+/// The shadow root of the `SurveyWidget` component mounted in `container`, if it has one.
+fn shadow_root_of(container: &HtmlElement) -> Option<web_sys::ShadowRoot> {
+    find(container, ".survey-widget").and_then(|host| host.shadow_root())
+}
+
+/// The card matching `selector` in `root`, asserting that it asks the test config's question.
+fn card_asking(root: &web_sys::ShadowRoot, selector: &str, missing: &str) -> web_sys::Element {
+    let card = root.query_selector(selector).unwrap().expect(missing);
+    assert!(card
+        .text_content()
+        .unwrap_or_default()
+        .contains("recommend Acme"));
+    card
+}
+
 async fn choose(container: &HtmlElement, score: u8) {
     let radio: HtmlInputElement = find(container, &format!("input[type=radio][value=\"{score}\"]"))
         .expect("the score is a radio button")
@@ -343,20 +364,16 @@ async fn escape_and_the_close_button_close() {
 #[wasm_bindgen_test]
 async fn the_leptos_component_renders_inside_its_own_shadow_root() {
     let container = mount_inline_widget(CONFIG).await;
-    let host = find(&container, ".survey-widget").expect("the component's host element");
-    let root = host.shadow_root().expect("an open shadow root");
+    let root = shadow_root_of(&container).expect("the component's host, with an open shadow root");
     assert!(
         container.query_selector("[role=dialog]").unwrap().is_none(),
         "nothing in the light DOM"
     );
-    let dialog = root
-        .query_selector("[role=dialog].sw-inline")
-        .unwrap()
-        .expect("an inline dialog in the shadow root");
-    assert!(dialog
-        .text_content()
-        .unwrap_or_default()
-        .contains("recommend Acme"));
+    card_asking(
+        &root,
+        "[role=dialog].sw-inline",
+        "an inline dialog in the shadow root",
+    );
     assert_eq!(
         root.adopted_style_sheets().length(),
         1,
@@ -398,11 +415,8 @@ async fn an_answer_before_the_shown_event_went_out_sends_shown_first_and_once() 
             seen.lock().unwrap().push(name.to_string())
         });
     }
-    let container =
-        mount_inline_widget(&CONFIG.replace(r#""id": "nps""#, r#""id": "order""#)).await;
-    let root = find(&container, ".survey-widget")
-        .and_then(|host| host.shadow_root())
-        .expect("the component's shadow root");
+    let container = mount_inline_widget(&config_with_id("order")).await;
+    let root = shadow_root_of(&container).expect("the component's shadow root");
     let radio: HtmlElement = root
         .query_selector("input[type=radio][value=\"9\"]")
         .unwrap()
@@ -439,12 +453,9 @@ async fn a_pop_up_shows_in_steps_and_sends_shown_once_its_choices_are_on_screen(
             });
         seen.lock().unwrap().push(count);
     });
-    let container =
-        mount_widget(&CONFIG.replace(r#""id": "nps""#, r#""id": "steps""#), false).await;
+    let container = mount_widget(&config_with_id("steps"), false).await;
     container.set_id("steps");
-    let root = find(&container, ".survey-widget")
-        .and_then(|host| host.shadow_root())
-        .expect("the component's shadow root");
+    let root = shadow_root_of(&container).expect("the component's shadow root");
     let radios = || {
         root.query_selector_all("input[type=radio]")
             .unwrap()
@@ -459,14 +470,7 @@ async fn a_pop_up_shows_in_steps_and_sends_shown_once_its_choices_are_on_screen(
         leptos::task::tick().await;
     };
     next_task().await;
-    let dialog = root
-        .query_selector("[role=dialog].sw-popup")
-        .unwrap()
-        .expect("the card, next task");
-    assert!(dialog
-        .text_content()
-        .unwrap_or_default()
-        .contains("recommend Acme"));
+    card_asking(&root, "[role=dialog].sw-popup", "the card, next task");
     assert_eq!(radios(), 0, "its choices wait for one more");
     next_task().await;
     assert_eq!(radios(), 11);
@@ -485,7 +489,7 @@ async fn a_pop_up_removed_before_its_card_showed_sends_no_shown() {
     let shown = Arc::new(Mutex::new(0));
     let seen = shown.clone();
     on_event("shown", "gone", move || *seen.lock().unwrap() += 1);
-    let parsed = parse(&CONFIG.replace(r#""id": "nps""#, r#""id": "gone""#)).unwrap();
+    let parsed = parse(&config_with_id("gone")).unwrap();
     let (config, survey) = (parsed.config.clone(), parsed.config.surveys[0].clone());
     let container = new_container();
     let handle = leptos::mount::mount_to(container.clone(), move || {
@@ -493,9 +497,7 @@ async fn a_pop_up_removed_before_its_card_showed_sends_no_shown() {
     });
     leptos::task::tick().await;
     assert!(
-        find(&container, ".survey-widget")
-            .and_then(|host| host.shadow_root())
-            .is_some(),
+        shadow_root_of(&container).is_some(),
         "the pop-up is mounted"
     );
     drop(handle); // the app removes it before its card rendered

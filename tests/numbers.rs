@@ -18,6 +18,8 @@ fn decimal_text_reads_as_the_nearest_double() {
 #[wasm_bindgen_test]
 fn numbers_are_written_as_people_write_them() {
     check_writing();
+    // Past the numbers people write, in the engine's own form (natively `1e21`).
+    assert_eq!(number_text(1e21), "1e+21");
 }
 
 #[wasm_bindgen_test]

@@ -77,6 +77,8 @@ mod tests {
     #[test]
     fn numbers_are_written_as_people_write_them() {
         check_writing();
+        // Past the numbers people write, in ryu's own form (the browser writes `1e+21`).
+        assert_eq!(number_text(1e21), "1e21");
     }
 
     #[test]

@@ -70,14 +70,16 @@ if [ "$WIDGET_TOOLCHAIN" = nightly ]; then
 else
   cargo fetch --quiet --manifest-path "$ROOT/Cargo.toml" --target wasm32-unknown-unknown
 fi
+# v0 symbol names name a generic function's type parameters, by which the post-build finds
+# wasm-streams' dead code (scripts/post-build.mjs).
 build_widget() { # builds dist/ (release), passing any arguments on to trunk
   if [ "$WIDGET_TOOLCHAIN" = nightly ]; then
     RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
       CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Csymbol-mangling-version=v0" \
       trunk build --release "$@"
   else
-    trunk build --release "$@"
+    RUSTFLAGS="-Csymbol-mangling-version=v0" trunk build --release "$@"
   fi
 }
 say "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version); release widget built with $WIDGET_TOOLCHAIN"

@@ -14,13 +14,26 @@ export async function slowCpu(context, page, rate) {
 }
 
 /** Records main-thread tasks over 50 ms; `__tasksUntil(ms)` counts those that started before
- *  `ms` (performance.now() time) and the longest of them. */
-export const LONG_TASKS = `window.__tasks = [];
+ *  `ms` (performance.now() time), the longest of them, and those that were the widget's own:
+ *  a task in which one of its scripts ran (`scripts`: parts of their URLs; long animation frames
+ *  list every script of 5 ms or more in them), or one still running once its first element
+ *  (`element`, a CSS selector) was in the page (its layout). The others are the host page's. */
+export const longTaskProbe = ({ scripts, element }) => `window.__tasks = [];
   new PerformanceObserver((l) => l.getEntries().forEach((e) => __tasks.push([e.startTime, e.duration])))
     .observe({ type: "longtask", buffered: true });
+  window.__widgetScripts = [];
+  new PerformanceObserver((l) => l.getEntries().forEach((frame) => frame.scripts
+    .filter((script) => ${JSON.stringify(scripts)}.some((part) => script.sourceURL.includes(part)))
+    .forEach((script) => __widgetScripts.push([script.startTime, script.startTime + script.duration]))))
+    .observe({ type: "long-animation-frame", buffered: true });
+  new MutationObserver((changes, observer) => {
+    if (document.querySelector(${JSON.stringify(element)})) { window.__widgetAppeared = performance.now(); observer.disconnect(); }
+  }).observe(document, { childList: true, subtree: true });
   window.__tasksUntil = (ms) => {
     const before = __tasks.filter(([start]) => start < ms);
-    return { longTasks: before.length, worstTask: Math.max(0, ...before.map(([, duration]) => duration)) };
+    const widgets = before.filter(([start, duration]) => start + duration > (window.__widgetAppeared ?? Infinity)
+      || __widgetScripts.some(([from, to]) => from < start + duration && to > start));
+    return { longTasks: before.length, worstTask: Math.max(0, ...before.map(([, duration]) => duration)), widgetTasks: widgets.length };
   };`;
 
 const TOKEN = "phc_test";
@@ -28,9 +41,10 @@ const SURVEY_ID = "nps-bench";
 
 /** PostHog's NPS popover on a page with `body`, `runs` loads, each in a fresh browser context
  *  (cold cache) with the CPU slowed `cpuRate` times. Resolves to `{visible, longTasks,
- *  worstTask, bytes}`: per load, the ms from the script tag starting to its 11 rating buttons
- *  laid out, the count of main-thread tasks over 50 ms until then and the longest (ms); and the
- *  bytes one load fetched from PostHog. */
+ *  worstTask, widgetTasks, bytes}`: per load, the ms from the script tag starting to its 11
+ *  rating buttons laid out, the count of main-thread tasks over 50 ms until then, the longest
+ *  (ms) and how many of them were PostHog's own (see `longTaskProbe`); and the bytes one load
+ *  fetched from PostHog. */
 export async function posthogTimeToVisible(browser, packageDir, runs, body, cpuRate = 1) {
   const dist = join(packageDir, "dist");
   const version = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")).version;
@@ -50,7 +64,7 @@ export async function posthogTimeToVisible(browser, packageDir, runs, body, cpuR
   const page = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
 <script>
   performance.mark("start");
-  ${LONG_TASKS}
+  ${longTaskProbe({ scripts: ["/static/", "/array/"], element: `.PostHogSurvey-${SURVEY_ID}` })}
   (function poll() {
     const host = document.querySelector(".PostHogSurvey-${SURVEY_ID}");
     const buttons = host && host.shadowRoot ? host.shadowRoot.querySelectorAll("button.ratings-number") : [];
@@ -83,7 +97,7 @@ posthog.init(${JSON.stringify(TOKEN)}, { api_host: ${JSON.stringify(origin)}, op
   });
   await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
   origin = `http://127.0.0.1:${server.address().port}`;
-  const samples = { visible: [], longTasks: [], worstTask: [], bytes: 0 };
+  const samples = { visible: [], longTasks: [], worstTask: [], widgetTasks: [], bytes: 0 };
   try {
     for (let run = 0; run < runs; run++) {
       const context = await browser.newContext();
@@ -94,7 +108,7 @@ posthog.init(${JSON.stringify(TOKEN)}, { api_host: ${JSON.stringify(origin)}, op
       await tab.waitForFunction(() => window.__visible !== undefined, null, { timeout: 30_000 });
       await tab.waitForTimeout(300); // long task entries arrive after their task
       const measured = await tab.evaluate(() => ({ visible: __visible, ...__tasksUntil(performance.getEntriesByName("start")[0].startTime + __visible) }));
-      for (const key of ["visible", "longTasks", "worstTask"]) samples[key].push(measured[key]);
+      for (const key of ["visible", "longTasks", "worstTask", "widgetTasks"]) samples[key].push(measured[key]);
       await context.close();
     }
   } finally {

@@ -41,6 +41,7 @@ if (staging) {
 }
 if (staging && process.env.TRUNK_PROFILE === "release") {
   dropUncalledExports(join(staging, "app"));
+  instantiateOnly(join(staging, "app"));
   optimize(join(staging, "app", "survey-widget_bg.wasm"));
   dropUnusedImports(join(staging, "app"));
   shortenBindingNames(join(staging, "app"));
@@ -104,6 +105,31 @@ function dropUncalledExports(app) {
   if (!module.validate()) throw new Error("post-build: the wasm without its uncalled exports is not valid");
   writeFileSync(wasmFile, module.emitBinary());
   module.dispose();
+}
+
+/**
+ * wasm-bindgen's module can start from a URL, a `Response`, bytes or a compiled module, streamed
+ * or not, synchronously (`initSync`) or not, with a warning for each deprecated form; the loader
+ * only ever hands its default export the `WebAssembly.Module` it compiled. This replaces those
+ * forms with the one the loader uses, `default({ module_or_path: module })` (0.5 KB brotli). Fails the build if the
+ * module's init has another form than the one replaced.
+ */
+function instantiateOnly(app) {
+  const glueFile = join(app, "survey-widget.js");
+  const glue = readFileSync(glueFile, "utf8");
+  const start = glue.indexOf("async function __wbg_load(module, imports) {");
+  const tail = "export { initSync, __wbg_init as default };\n";
+  if (start < 0 || !glue.endsWith(tail) || !glue.includes("function __wbg_finalize_init(instance, module) {")) {
+    throw new Error("post-build: the wasm-bindgen module's init is not in the form instantiateOnly replaces");
+  }
+  const init = `/** Instantiates the compiled \`module\` (scripts/post-build.mjs: the loader compiles it). */
+async function __wbg_init({ module_or_path: module }) {
+    return __wbg_finalize_init(await WebAssembly.instantiate(module, __wbg_get_imports()), module);
+}
+
+export { __wbg_init as default };
+`;
+  writeFileSync(glueFile, glue.slice(0, start) + init);
 }
 
 /** Points every function table entry whose function's name matches `pattern` at one

@@ -160,6 +160,10 @@ fn validate(mut value: Value, now: DateTime<Utc>) -> Result<Valid, String> {
             event.at
         ));
     }
+    // Days are counted from 1970 (`at_ms / DAY_MS`); no widget's clock is earlier.
+    if at.timestamp_millis() < 0 {
+        return Err(format!("at: {} is before 1970", event.at));
+    }
     // Stored in one form: UTC, milliseconds.
     event.at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
 
@@ -232,7 +236,7 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_uuids_survey_ids_follow_the_rule_and_at_is_not_in_the_future() {
+    fn ids_are_uuids_survey_ids_follow_the_rule_and_at_is_neither_in_the_future_nor_before_1970() {
         let cases = [
             ("id", json!("a"), "id: \"a\" is not a UUID"),
             (
@@ -244,6 +248,11 @@ mod tests {
                 "at",
                 json!("9999-01-01T00:00:00Z"),
                 "at: 9999-01-01T00:00:00Z is more than a day ahead of the collector's clock",
+            ),
+            (
+                "at",
+                json!("1969-12-31T23:00:00Z"),
+                "at: 1969-12-31T23:00:00Z is before 1970",
             ),
         ];
         for (field, value, message) in cases {

@@ -14,6 +14,7 @@ on_both_databases!(
     csat_report_is_the_share_satisfied,
     trend_is_weekly_and_comments_are_newest_first,
     the_report_uses_the_kind_of_the_latest_response,
+    after_an_erasure_the_kind_is_that_of_the_latest_response_left,
     an_unknown_survey_is_404,
     a_bad_request_is_an_html_page_on_pages_and_json_on_the_api,
     a_response_whose_score_changes_is_counted_once_at_its_new_score,
@@ -197,6 +198,44 @@ async fn the_report_uses_the_kind_of_the_latest_response(db: Db) {
     assert_eq!(
         surveys,
         json!([{"survey_id": "x", "kind": "csat", "responses": 1, "shown": 0, "dismissed": 0, "status": null}])
+    );
+}
+
+async fn after_an_erasure_the_kind_is_that_of_the_latest_response_left(db: Db) {
+    let app = db.collector().await;
+    let response = |id: &str, kind: &str, score: u8, at: &str, visitor: &str| {
+        let mut event = event_at(id, "response", "x", kind, Some(score), None, at);
+        event["visitor_id"] = json!(visitor);
+        event
+    };
+    post_ok(
+        &app,
+        json!([
+            response("first", "csat", 4, "2026-01-01T00:00:00Z", "v-first"),
+            response("middle", "nps", 9, "2026-01-15T00:00:00Z", "v-middle"),
+            response("last", "csat", 5, "2026-02-01T00:00:00Z", "v-last"),
+        ]),
+    )
+    .await;
+    /// The survey's kind in its report and in the list of surveys.
+    async fn kinds(app: &axum::Router) -> (Value, Value) {
+        let (_, report) = get_json(app, "/v1/surveys/x/report").await;
+        let (_, surveys) = get_json(app, "/v1/surveys").await;
+        (report["kind"].clone(), surveys[0]["kind"].clone())
+    }
+    assert_eq!(kinds(&app).await, (json!("csat"), json!("csat")));
+    let (status, _, _) = send(
+        &app,
+        axum::http::Request::delete("/v1/visitors/v-last")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        kinds(&app).await,
+        (json!("nps"), json!("nps")),
+        "the erased response no longer decides the kind"
     );
 }
 

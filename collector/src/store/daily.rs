@@ -1,4 +1,4 @@
-//! The daily counts (`daily_counts`, migration 0007) that reports read: rows per survey, kind,
+//! The daily counts (`daily_counts`, migrations 0007 and 0008) that reports read: rows per survey, kind,
 //! event, UTC day and score, each spread over [`SHARDS`] rows. Every write of `events` keeps them
 //! current here, in the same transaction: an insert adds one, a response whose score or day
 //! changes moves its one, and erasure and retention subtract what they delete.
@@ -64,7 +64,6 @@ type CountKey = (String, String, String, i64, i64);
 struct Change {
     n: i64,
     week: String,
-    latest_ms: i64,
 }
 
 impl Tally {
@@ -80,10 +79,8 @@ impl Tally {
         let change = self.0.entry(key).or_insert_with(|| Change {
             n: 0,
             week: event.week.clone(),
-            latest_ms: event.at_ms,
         });
         change.n += delta;
-        change.latest_ms = change.latest_ms.max(event.at_ms);
     }
 
     /// Takes in the changes of `other` (a request whose writes were kept).
@@ -91,7 +88,6 @@ impl Tally {
         for (key, change) in other.0 {
             let mine = self.0.entry(key).or_insert(Change { n: 0, ..change });
             mine.n += change.n;
-            mine.latest_ms = mine.latest_ms.max(change.latest_ms);
         }
     }
 
@@ -107,12 +103,10 @@ impl Tally {
             }
             sqlx::query(
                 "INSERT INTO daily_counts \
-                 (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 (survey_id, kind, event, day, week, score, shard, n) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT (survey_id, kind, event, day, score, shard) \
-                 DO UPDATE SET n = daily_counts.n + excluded.n, \
-                 latest_ms = CASE WHEN excluded.latest_ms > daily_counts.latest_ms \
-                 THEN excluded.latest_ms ELSE daily_counts.latest_ms END",
+                 DO UPDATE SET n = daily_counts.n + excluded.n",
             )
             .bind(survey_id)
             .bind(kind)
@@ -122,7 +116,6 @@ impl Tally {
             .bind(score)
             .bind(shard)
             .bind(change.n)
-            .bind(change.latest_ms)
             .execute(&mut **tx)
             .await?;
         }
@@ -144,7 +137,7 @@ where
     B: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + Clone + 'static,
 {
     if tx.backend_name() == "PostgreSQL" {
-        let subtract = count_into_shard_0("-COUNT(*), 0", "gone WHERE TRUE");
+        let subtract = count_into_shard_0("-COUNT(*)", "gone WHERE TRUE");
         let sql = format!(
             "WITH gone AS (DELETE FROM events WHERE {condition} \
              RETURNING survey_id, kind, event, at_ms, week, score), \
@@ -156,7 +149,7 @@ where
             .await?;
         return Ok(u64::try_from(deleted).unwrap_or(0));
     }
-    let subtract = count_into_shard_0("-COUNT(*), 0", &format!("events WHERE {condition}"));
+    let subtract = count_into_shard_0("-COUNT(*)", &format!("events WHERE {condition}"));
     sqlx::query(&subtract)
         .bind(bind.clone())
         .execute(&mut **tx)
@@ -169,14 +162,14 @@ where
 }
 
 /// An upsert into shard 0 of the events that `source` (`table WHERE condition`) selects,
-/// grouped as the counts are, with `n_and_latest` as the values of `n` and `latest_ms`. A row
-/// that is there already gets the new `n` added (its `latest_ms` is kept).
-fn count_into_shard_0(n_and_latest: &str, source: &str) -> String {
+/// grouped as the counts are, with `n` as the value of `n`. A row that is there already gets
+/// the new `n` added.
+fn count_into_shard_0(n: &str, source: &str) -> String {
     // The `WHERE` before `GROUP BY` also keeps SQLite from reading `ON CONFLICT` as a join's.
     format!(
-        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
+        "INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n) \
          SELECT survey_id, kind, event, at_ms / {DAY_MS}, MIN(week), COALESCE(score, -1), 0, \
-         {n_and_latest} FROM {source} \
+         {n} FROM {source} \
          GROUP BY survey_id, kind, event, at_ms / {DAY_MS}, COALESCE(score, -1) \
          ON CONFLICT (survey_id, kind, event, day, score, shard) \
          DO UPDATE SET n = daily_counts.n + excluded.n"
@@ -194,7 +187,7 @@ pub(crate) async fn recount(
         .execute(&mut **tx)
         .await?;
     sqlx::query(&count_into_shard_0(
-        "COUNT(*), MAX(at_ms)",
+        "COUNT(*)",
         "events WHERE survey_id = $1",
     ))
     .bind(survey_id)

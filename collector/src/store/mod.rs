@@ -139,11 +139,10 @@ const INSERT_COUNTED: &str = "WITH inserted AS (INSERT INTO events (id, event, s
     survey_version, received_at, comment_lower) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
     ON CONFLICT (id) DO NOTHING RETURNING survey_id, kind, event, at_ms, week, score) \
-    INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n, latest_ms) \
-    SELECT survey_id, kind, event, at_ms / 86400000, week, COALESCE(score, -1), $18, 1, \
-    at_ms FROM inserted ON CONFLICT (survey_id, kind, event, day, score, shard) DO UPDATE \
-    SET n = daily_counts.n + 1, latest_ms = CASE WHEN excluded.latest_ms > daily_counts.latest_ms \
-    THEN excluded.latest_ms ELSE daily_counts.latest_ms END";
+    INSERT INTO daily_counts (survey_id, kind, event, day, week, score, shard, n) \
+    SELECT survey_id, kind, event, at_ms / 86400000, week, COALESCE(score, -1), $18, 1 \
+    FROM inserted ON CONFLICT (survey_id, kind, event, day, score, shard) DO UPDATE \
+    SET n = daily_counts.n + 1";
 
 /// A response replaces the stored response with the same id (a `null` comment keeps the stored
 /// one, so a late retry of the score-only post cannot erase the comment).

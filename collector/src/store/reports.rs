@@ -25,7 +25,7 @@ impl Store {
     }
 
     /// Counts within the filter's dates of one survey or (`None`) of all; the kind of a survey
-    /// is that of its latest response of all time.
+    /// is that of its latest response of all time (of its latest event when it has none).
     async fn counts(
         &self,
         survey_id: Option<&str>,
@@ -33,10 +33,9 @@ impl Store {
     ) -> Result<Vec<SurveyCounts>, sqlx::Error> {
         let (start, end) = days(filter);
         // From the daily counts: a survey's whole history is a few rows a day.
-        let rows = sqlx::query_as(
+        let rows: Vec<EventTally> = sqlx::query_as(
             "SELECT survey_id, kind, event, \
-             CAST(SUM(CASE WHEN day >= $2 AND day < $3 THEN n ELSE 0 END) AS BIGINT) AS n, \
-             MAX(CASE WHEN n > 0 THEN latest_ms END) AS latest_ms \
+             CAST(SUM(CASE WHEN day >= $2 AND day < $3 THEN n ELSE 0 END) AS BIGINT) AS n \
              FROM daily_counts WHERE ($1 IS NULL OR survey_id = $1) \
              GROUP BY survey_id, kind, event HAVING SUM(n) > 0 ORDER BY survey_id",
         )
@@ -45,7 +44,38 @@ impl Store {
         .bind(end)
         .fetch_all(&self.reports)
         .await?;
-        Ok(survey_counts(rows))
+        let mut out = Vec::new();
+        for survey in rows.chunk_by(|a, b| a.survey_id == b.survey_id) {
+            let Some(survey_id) = survey.first().map(|row| row.survey_id.as_str()) else {
+                continue;
+            };
+            let kind = match sole_kind(survey) {
+                Some(kind) => Some(kind),
+                None => self.latest_kind(survey_id).await?,
+            };
+            out.extend(kind.map(|kind| survey_counts(survey_id, survey, kind)));
+        }
+        Ok(out)
+    }
+
+    /// The kind of the survey's latest response, or of its latest event when it has none:
+    /// read from its events (the counts do not say when), when it has events of several kinds.
+    async fn latest_kind(&self, survey_id: &str) -> Result<Option<Kind>, sqlx::Error> {
+        const LATEST: [&str; 2] = [
+            "SELECT kind FROM events WHERE survey_id = $1 AND event = 'response' \
+             ORDER BY at_ms DESC, id DESC LIMIT 1",
+            "SELECT kind FROM events WHERE survey_id = $1 ORDER BY at_ms DESC, id DESC LIMIT 1",
+        ];
+        for sql in LATEST {
+            let kind: Option<String> = sqlx::query_scalar(sql)
+                .bind(survey_id)
+                .fetch_optional(&self.reports)
+                .await?;
+            if let Some(kind) = kind {
+                return Ok(Kind::from_key(&kind));
+            }
+        }
+        Ok(None)
     }
 
     /// Responses per ISO week and score, oldest week first.
@@ -278,55 +308,45 @@ fn score_counts(rows: Vec<ScoreRow>) -> Vec<GroupedScoreCount> {
         .collect()
 }
 
-/// Events of one kind of one survey: how many within the dates asked, and the latest of all.
+/// Events of one kind of one survey: how many within the dates asked.
 #[derive(FromRow)]
 struct EventTally {
     survey_id: String,
     kind: String,
     event: String,
     n: i64,
-    latest_ms: i64,
 }
 
-/// Folds tallies sorted by survey id into counts per survey, for the kind of its latest response
-/// (or of its latest event).
-fn survey_counts(rows: Vec<EventTally>) -> Vec<SurveyCounts> {
-    let mut out = Vec::new();
-    let mut rest = rows.as_slice();
-    while let Some((first, _)) = rest.split_first() {
-        let len = rest
+/// The kind of one survey's tallies when they decide it: that of its responses (or, with none,
+/// of its events) when all are of one kind; `None` when several kinds compete.
+fn sole_kind(survey: &[EventTally]) -> Option<Kind> {
+    let has_responses = survey.iter().any(|row| row.event == "response");
+    let mut kinds = survey
+        .iter()
+        .filter(|row| !has_responses || row.event == "response")
+        .map(|row| row.kind.as_str());
+    let first = kinds.next()?;
+    kinds
+        .all(|kind| kind == first)
+        .then(|| Kind::from_key(first))?
+}
+
+/// The counts of `kind` of survey `survey_id`, from its tallies.
+fn survey_counts(survey_id: &str, survey: &[EventTally], kind: Kind) -> SurveyCounts {
+    let total = |event: &str| {
+        survey
             .iter()
-            .take_while(|row| row.survey_id == first.survey_id)
-            .count();
-        let (group, tail) = rest.split_at(len);
-        rest = tail;
-        let latest = |only_responses: bool| {
-            group
-                .iter()
-                .filter(|row| !only_responses || row.event == "response")
-                .filter_map(|row| Some((row.latest_ms, Kind::from_key(&row.kind)?)))
-                .max_by_key(|(at, _)| *at)
-                .map(|(_, kind)| kind)
-        };
-        let Some(kind) = latest(true).or_else(|| latest(false)) else {
-            continue;
-        };
-        let total = |event: &str| {
-            group
-                .iter()
-                .filter(|row| row.kind == kind.key() && row.event == event)
-                .map(|row| count(row.n))
-                .sum()
-        };
-        out.push(SurveyCounts {
-            survey_id: first.survey_id.clone(),
-            kind,
-            responses: total("response"),
-            shown: total("shown"),
-            dismissed: total("dismissed"),
-        });
+            .filter(|row| row.kind == kind.key() && row.event == event)
+            .map(|row| count(row.n))
+            .sum()
+    };
+    SurveyCounts {
+        survey_id: survey_id.to_owned(),
+        kind,
+        responses: total("response"),
+        shown: total("shown"),
+        dismissed: total("dismissed"),
     }
-    out
 }
 
 /// A SQL count as `u64`.

@@ -213,12 +213,6 @@ pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
         Some(object) => parse_appearance(&object, &Appearance::default()).map_err(config_error)?,
         None => Appearance::default(),
     };
-    if root.get("surveys").is_none() {
-        return Err(config_error(PathError::new(
-            "surveys".into(),
-            "is required".into(),
-        )));
-    }
     let mut surveys: Vec<Survey> = Vec::new();
     let mut skipped = Vec::new();
     for (index, value) in root

@@ -94,6 +94,12 @@ fn a_bad_survey_is_skipped_with_its_id_and_json_path_and_the_rest_still_run() {
 }
 
 #[test]
+fn without_surveys_a_config_has_none_and_no_error() {
+    let parsed = parse_text(r#"{"collector": "/c"}"#).unwrap();
+    assert_eq!((parsed.config.surveys.len(), parsed.skipped.len()), (0, 0));
+}
+
+#[test]
 fn an_unusable_config_is_one_clear_error() {
     let not_an_object = parse(&Json::from(vec![])).unwrap_err().to_string();
     assert_eq!(

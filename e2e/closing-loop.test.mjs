@@ -10,7 +10,6 @@ import {
   eventually, getJson, CONSOLE_ADMIN_ENV,
 } from "./harness.mjs";
 
-const SECRET = "a shared secret for the e2e";
 const env = { received: [] };
 
 before(async () => {
@@ -35,8 +34,9 @@ after(async () => {
   env.receiver?.close();
 });
 
-function verified({ headers, body }) {
-  const expected = "sha256=" + createHmac("sha256", SECRET).update(`${headers["x-survey-timestamp"]}.${body}`).digest("hex");
+/** Whether a delivery is signed with `secret`. */
+function verified({ headers, body }, secret) {
+  const expected = "sha256=" + createHmac("sha256", secret).update(`${headers["x-survey-timestamp"]}.${body}`).digest("hex");
   return headers["x-survey-signature"] === expected;
 }
 
@@ -46,13 +46,15 @@ test("a webhook added in the console gets a signed test delivery and each answer
   await signInConsole(page, env.collector.url);
   await page.getByRole("link", { name: "Webhooks" }).click();
   await page.getByLabel("URL (https://...)").fill(`http://127.0.0.1:${env.receiver.address().port}/hook`);
-  await page.getByLabel(/^Secret/).fill(SECRET);
+  // The form suggests a random secret; the owner keeps it and gives it to the receiver.
+  const secret = await page.getByLabel(/^Secret/).inputValue();
+  assert.match(secret, /^[0-9a-f]{32}$/);
   await page.getByLabel(/^Only these categories/).fill("detractor");
   await page.getByRole("button", { name: "Add webhook" }).click();
   await page.getByRole("button", { name: "Send test delivery" }).click();
   await page.getByText(/Test delivery accepted \(HTTP 200\)/).waitFor();
   assert.equal(env.received.length, 1);
-  assert.ok(verified(env.received[0]), "the test delivery is signed");
+  assert.ok(verified(env.received[0], secret), "the test delivery is signed with the secret shown");
   assert.deepEqual(await axeViolations(page), []);
 
   // A detractor answers on a site; a promoter does not match the filter.
@@ -68,7 +70,7 @@ test("a webhook added in the console gets a signed test delivery and each answer
   }
   await eventually(() => Promise.resolve(env.received.length === 2), 15_000);
   const delivery = JSON.parse(env.received[1].body);
-  assert.ok(verified(env.received[1]));
+  assert.ok(verified(env.received[1], secret));
   assert.equal(delivery.event.visitor_id, "v-sad");
   assert.equal(delivery.event.comment, "comment from v-sad");
   assert.equal(env.received[1].headers["x-survey-delivery"], delivery.delivery_id);

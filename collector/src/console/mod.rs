@@ -10,6 +10,7 @@ pub use editor::editor_page;
 
 use fields::{appearance_fields, field_select, number_input, text_input};
 
+use crate::auth::secrets::random_hex;
 use crate::auth::Principal;
 use crate::extract::{PageError, PageQuery};
 use crate::filter::Filter;
@@ -262,8 +263,8 @@ pub async fn webhooks_page(
             form #webhook-form data-csrf=(csrf) {
                 (text_input("url", "URL (https://...)", "url"))
                 div.field {
-                    label for="f-secret" { "Secret (at least 16 characters; signs every delivery)" }
-                    input #f-secret type="password" autocomplete="off" name="secret" data-path="secret" aria-describedby="f-secret-error";
+                    label for="f-secret" { "Secret (signs every delivery; a random one is filled in: give your receiver the same, or type your own)" }
+                    input #f-secret type="text" autocomplete="off" spellcheck="false" name="secret" data-path="secret" value=(random_hex(16)) aria-describedby="f-secret-error";
                     p.field-error #f-secret-error {}
                 }
                 (text_input("surveys", "Only these surveys (ids, comma-separated; empty: all)", "surveys"))

@@ -1,7 +1,7 @@
-//! The daily counts (`daily_counts`, migrations 0007 and 0008) that reports read: rows per survey, kind,
-//! event, UTC day and score, each spread over [`SHARDS`] rows. Every write of `events` keeps them
-//! current here, in the same transaction: an insert adds one, a response whose score or day
-//! changes moves its one, and erasure and retention subtract what they delete.
+//! The daily counts (`daily_counts`, migrations 0007 and 0008) that reports read: rows per
+//! survey, kind, event, UTC day and score, each spread over [`SHARDS`] rows. Every write of
+//! `events` keeps them current here, in the same transaction: an insert adds one, a response
+//! whose score or day changes moves its one, and erasure and retention subtract what they delete.
 //!
 //! Every change is an upsert of a delta, so a count is the **sum of its shards**; one shard's row
 //! may go below zero (a deletion is subtracted from shard 0), the sum never does.

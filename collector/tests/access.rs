@@ -16,6 +16,7 @@ use survey_collector::store::Store;
 
 on_both_databases!(
     every_private_route_needs_credentials,
+    no_private_answer_is_stored_by_a_cache,
     a_viewer_reads_but_changes_nothing,
     sign_in_says_the_same_for_a_wrong_email_and_a_wrong_password,
     the_sixth_failed_sign_in_is_429_with_retry_after,
@@ -83,6 +84,34 @@ async fn every_private_route_needs_credentials(db: Db) {
             "{uri}"
         );
     }
+}
+
+async fn no_private_answer_is_stored_by_a_cache(db: Db) {
+    let (app, store) = bare(&db).await;
+    let (token, _) = store.add_token("admin", Role::Admin).await.unwrap();
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    for endpoint in endpoints() {
+        if endpoint.access == Access::Public || endpoint.method != Method::GET {
+            continue;
+        }
+        let uri = concrete(endpoint.path);
+        let (status, headers, _) = send(&app, request(&Method::GET, &uri, &auth, "")).await;
+        assert_eq!(
+            headers
+                .get(header::CACHE_CONTROL)
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "GET {} ({status})",
+            endpoint.path
+        );
+    }
+    let (_, headers, _) = send(&app, request(&Method::GET, "/v1/config.json", &[], "")).await;
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        "public, max-age=60",
+        "the public hosted config stays cacheable"
+    );
 }
 
 async fn a_viewer_reads_but_changes_nothing(db: Db) {

@@ -4,7 +4,8 @@
 //! requests made with a session cookie, and hands the [`Principal`] to the handler.
 //!
 //! Unknown callers get `401 {"error"}` on JSON routes (`/v1/...`, `*.json`) and a 303 to
-//! `/login?next=...` on pages; callers without the role get 403.
+//! `/login?next=...` on pages; callers without the role get 403. What a private route answers
+//! is marked `Cache-Control: no-store`.
 
 use crate::api::ApiError;
 use crate::auth::{secrets, Access, Principal, Role};
@@ -12,7 +13,7 @@ use crate::pages;
 use crate::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -75,7 +76,12 @@ pub async fn guard(State(guard): State<GuardState>, request: Request, next: Next
         };
     }
     request.extensions_mut().insert(principal);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // Answers behind sign-in (reports, comments, the console) stay out of every cache: the
+    // browser's too, so that Back after signing out shows nothing private.
+    (response.headers_mut().entry(header::CACHE_CONTROL))
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Routes that answer JSON (or CSV) rather than pages.

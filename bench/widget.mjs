@@ -4,9 +4,10 @@
 // loopback with a cold cache, at full speed and with the CPU slowed 4x (DevTools'
 // Emulation.setCPUThrottlingRate, Lighthouse's mobile setting), the median over RUNS page loads
 // of: script tag start -> survey visible, main-thread tasks over 50 ms (and of those, the
-// widget's own: see `longTaskProbe`) and the worst one, ours next to PostHog's (see posthog.mjs), ours again on a repeat visit (the wasm from the HTTP
-// cache), and the host page's own without any survey script; layout shift on the host page,
-// JS heap and wasm memory after the survey shows; and the bytes an ineligible visitor downloads.
+// widget's own: see `longTaskProbe`) and the worst one, ours next to PostHog's (see
+// posthog.mjs), ours again on a repeat visit (the wasm from the HTTP cache), and the host
+// page's own without any survey script; layout shift on the host page, JS heap and wasm memory
+// after the survey shows; and the bytes an ineligible visitor downloads.
 // Run through scripts/bench.sh (it builds everything and fetches the peers' packages first).
 import { join } from "node:path";
 import { BUDGET_BROTLI, transferSizes, widgetFiles } from "./sizes.mjs";

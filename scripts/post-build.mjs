@@ -40,11 +40,12 @@ if (staging) {
     .replaceAll("__SURVEY_WIDGET_LANGUAGES__", others));
 }
 if (staging && process.env.TRUNK_PROFILE === "release") {
-  dropUncalledExports(join(staging, "app"));
-  instantiateOnly(join(staging, "app"));
-  optimize(join(staging, "app", "survey-widget_bg.wasm"));
-  dropUnusedImports(join(staging, "app"));
-  shortenBindingNames(join(staging, "app"));
+  const app = join(staging, "app");
+  dropUncalledExports(app);
+  instantiateOnly(app);
+  optimize(join(app, "survey-widget_bg.wasm"));
+  dropUnusedImports(app);
+  shortenBindingNames(app);
   const scripts = [["survey-widget.js", false], [join("app", "survey-widget.js"), true]];
   for (const [name, module] of scripts) {
     const file = join(staging, name);
@@ -111,8 +112,8 @@ function dropUncalledExports(app) {
  * wasm-bindgen's module can start from a URL, a `Response`, bytes or a compiled module, streamed
  * or not, synchronously (`initSync`) or not, with a warning for each deprecated form; the loader
  * only ever hands its default export the `WebAssembly.Module` it compiled. This replaces those
- * forms with the one the loader uses, `default({ module_or_path: module })` (0.5 KB brotli). Fails the build if the
- * module's init has another form than the one replaced.
+ * forms with the one the loader uses, `default({ module_or_path: module })` (0.5 KB brotli).
+ * Fails the build if the module's init has another form than the one replaced.
  */
 function instantiateOnly(app) {
   const glueFile = join(app, "survey-widget.js");

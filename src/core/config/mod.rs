@@ -179,8 +179,8 @@ pub struct Parsed {
 }
 
 /// Reads and validates a config (already parsed from JSON text). Fails only when the config as a
-/// whole is unusable (no `collector`, no `surveys` list); a bad survey is skipped and reported in
-/// [`Parsed::skipped`].
+/// whole is unusable (no `collector`, or a `surveys` that is not a list; without `surveys` there
+/// are none); a bad survey is skipped and reported in [`Parsed::skipped`].
 pub fn parse(json: &Json) -> Result<Parsed, ConfigError> {
     let config_error = |PathError { path, message }| ConfigError {
         survey_id: None,
